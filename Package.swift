@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The layout follows the data flow: manifest -> desired model; state + server -> current model;
+// planner -> plan; applier -> calls and state writes; renderers -> text/JSON. A module imports
+// only what is below it in that flow. No third-party packages.
+let package = Package(
+    name: "evoform",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "evoform", targets: ["evoform"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "EvoformCore"),
+        .target(name: "EvoformManifest", dependencies: ["EvoformCore"]),
+        .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"]),
+        .target(name: "EvoformRemote", dependencies: ["EvoformCore"]),
+        .target(name: "EvoformPlanner", dependencies: ["EvoformCore"]),
+        .target(name: "EvoformApplier", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformState", "EvoformRemote"]),
+        .target(name: "EvoformRendering", dependencies: ["EvoformCore", "EvoformPlanner"]),
+        .target(name: "EvolutionSimulator"),
+        .target(
+            name: "EvoformCLI",
+            dependencies: [
+                "EvoformCore", "EvoformManifest", "EvoformState", "EvoformRemote",
+                "EvoformPlanner", "EvoformApplier", "EvoformRendering", "EvolutionSimulator",
+            ]
+        ),
+        .executableTarget(name: "evoform", dependencies: ["EvoformCLI"]),
+
+        .testTarget(name: "EvoformCoreTests", dependencies: ["EvoformCore"]),
+        .testTarget(name: "EvoformManifestTests", dependencies: ["EvoformManifest"]),
+        .testTarget(name: "EvoformStateTests", dependencies: ["EvoformState"]),
+        .testTarget(name: "EvoformRemoteTests", dependencies: ["EvoformRemote", "EvolutionSimulator"]),
+        .testTarget(name: "EvoformPlannerTests", dependencies: ["EvoformPlanner"]),
+        .testTarget(name: "EvoformApplierTests", dependencies: ["EvoformApplier", "EvolutionSimulator"]),
+        .testTarget(name: "EvoformRenderingTests", dependencies: ["EvoformRendering"]),
+        .testTarget(name: "EvolutionSimulatorTests", dependencies: ["EvolutionSimulator"]),
+        .testTarget(name: "EvoformCLITests", dependencies: ["EvoformCLI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EvoformCLI", "EvolutionSimulator", "evoform"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
