@@ -16,20 +16,21 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "EvoformCore"),
-        .target(name: "EvoformManifest", dependencies: ["EvoformCore"]),
-        .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"]),
-        .target(name: "EvoformRemote", dependencies: ["EvoformCore"]),
-        .target(name: "EvoformPlanner", dependencies: ["EvoformCore"]),
-        .target(name: "EvoformApplier", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformState", "EvoformRemote"]),
-        .target(name: "EvoformRendering", dependencies: ["EvoformCore", "EvoformPlanner"]),
-        .target(name: "EvolutionSimulator"),
+        .target(name: "EvoformCore", exclude: ["README.md"]),
+        .target(name: "EvoformManifest", dependencies: ["EvoformCore"], exclude: ["README.md"]),
+        .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"], exclude: ["README.md"]),
+        .target(name: "EvoformRemote", dependencies: ["EvoformCore"], exclude: ["README.md"]),
+        .target(name: "EvoformPlanner", dependencies: ["EvoformCore"], exclude: ["README.md"]),
+        .target(name: "EvoformApplier", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformState", "EvoformRemote"], exclude: ["README.md"]),
+        .target(name: "EvoformRendering", dependencies: ["EvoformCore", "EvoformPlanner"], exclude: ["README.md"]),
+        .target(name: "EvolutionSimulator", exclude: ["README.md"]),
         .target(
             name: "EvoformCLI",
             dependencies: [
                 "EvoformCore", "EvoformManifest", "EvoformState", "EvoformRemote",
                 "EvoformPlanner", "EvoformApplier", "EvoformRendering", "EvolutionSimulator",
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .executableTarget(name: "evoform", dependencies: ["EvoformCLI"]),
 
