@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "EvoformRemote", dependencies: ["EvoformCore"], exclude: ["README.md"]),
         .target(name: "EvoformPlanner", dependencies: ["EvoformCore"], exclude: ["README.md"]),
         .target(name: "EvoformApplier", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformState", "EvoformRemote"], exclude: ["README.md"]),
-        .target(name: "EvoformRendering", dependencies: ["EvoformCore", "EvoformPlanner"], exclude: ["README.md"]),
+        .target(name: "EvoformRendering", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformApplier"], exclude: ["README.md"]),
         .target(name: "EvolutionSimulator", exclude: ["README.md"]),
         .target(
             name: "EvoformCLI",
