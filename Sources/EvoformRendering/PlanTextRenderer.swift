@@ -62,8 +62,7 @@ public struct PlanTextRenderer: Sendable {
             text += "  # \(style.bold(name)) will be deleted\n"
             symbol = style.red("  -")
         case .forget:
-            text += "  # \(style.bold(name)) is gone from the server and the manifest: it will be forgotten (no call)\n"
-            symbol = style.dim("  !")
+            return "  # \(style.bold(name)) is gone from the server and the manifest: it will be forgotten (no call)\n"
         case .noop:
             return ""
         }
