@@ -101,3 +101,26 @@ let samplePlan = Plan(
         #expect(renderer.summary(report).hasPrefix(#"{"created":0,"deleted":0,"failed":[],"#))
     }
 }
+
+@Suite struct MarkdownPlanTests {
+    @Test func markdownMatchesGolden() throws {
+        try Golden.check(PlanMarkdownRenderer().render(samplePlan), against: "plans/sample.md")
+    }
+
+    @Test func hugePlansStayUnderTheLimitWithANote() {
+        let changes = (0..<5_000).map {
+            InstanceChange(
+                name: InstanceName("instance\($0)"), action: .create,
+                fieldChanges: [FieldChange(field: .webhookURL, before: nil, after: .string("https://hooks.example.com/\($0)"))])
+        }
+        let markdown = PlanMarkdownRenderer().render(Plan(changes: changes, drift: [], apiVersion: .v2, refreshed: true))
+        #expect(markdown.count <= PlanMarkdownRenderer.defaultLimit)
+        #expect(markdown.contains("truncated"))
+        #expect(markdown.hasPrefix("## evoform plan\n\n**Plan: 5000 to create"))
+    }
+
+    @Test func convergedFleetSaysNoChanges() {
+        let plan = Plan(changes: [InstanceChange(name: "a", action: .noop)], drift: [], apiVersion: .v2, refreshed: true)
+        #expect(PlanMarkdownRenderer().render(plan) == "## evoform plan\n\n**No changes.** The fleet matches the manifest.\n")
+    }
+}
