@@ -45,10 +45,11 @@ public enum Planner {
         }
         func inScope(_ name: InstanceName) -> Bool { input.targets.isEmpty || input.targets.contains(name) }
 
-        if let observed = input.observed, input.managed.count >= massDisappearanceMinimum {
-            let missing = input.managed.filter { observed[$0.name] == nil }.count
-            if missing * 2 > input.managed.count {
-                throw PlanningError(problems: [.massDisappearance(missing: missing, managed: input.managed.count)])
+        let managedInScope = input.managed.filter { inScope($0.name) }
+        if let observed = input.observed, managedInScope.count >= massDisappearanceMinimum {
+            let missing = managedInScope.filter { observed[$0.name] == nil }.count
+            if missing * 2 > managedInScope.count {
+                throw PlanningError(problems: [.massDisappearance(missing: missing, managed: managedInScope.count)])
             }
         }
 
