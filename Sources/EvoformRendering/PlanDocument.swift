@@ -76,3 +76,53 @@ public enum PlanDocument {
         return value.json
     }
 }
+
+extension PlanDocument {
+    /// Reads a plan back from its saved form (`secrets: .fingerprints`), for `evoform show`.
+    /// Nil when the document is not a plan this version can read.
+    public static func plan(from json: JSONValue) -> Plan? {
+        guard json["format_version"]?.stringValue == formatVersion,
+            let version = json["api_version"]?.stringValue.flatMap(APIVersion.init(rawValue:)),
+            let refreshed = json["refreshed"]?.boolValue,
+            let changesJSON = json["resource_changes"]?.arrayValue,
+            let driftJSON = json["drift"]?.arrayValue
+        else { return nil }
+        var changes: [InstanceChange] = []
+        for item in changesJSON {
+            guard let name = item["name"]?.stringValue,
+                let actions = item["actions"]?.arrayValue?.compactMap(\.stringValue),
+                let action = ChangeAction.allCases.first(where: { $0.actions == actions }),
+                let fields = item["changed_fields"]?.arrayValue?.compactMap({ $0.stringValue.flatMap(Field.init(rawValue:)) })
+            else { return nil }
+            let fieldChanges = fields.map { field in
+                FieldChange(
+                    field: field, before: item["before"]?[field.rawValue].flatMap { FieldValue(json: $0, kind: field.kind) },
+                    after: item["after"]?[field.rawValue].flatMap { FieldValue(json: $0, kind: field.kind) })
+            }
+            let groups = FieldGroup.allCases.filter { group in
+                action == .update && fieldChanges.contains { $0.field.group == group }
+            }
+            changes.append(
+                InstanceChange(
+                    name: InstanceName(name), action: action, fieldChanges: fieldChanges, groupsToSet: groups,
+                    reason: item["reason"]?.stringValue,
+                    warnings: item["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []))
+        }
+        var drift: [Drift] = []
+        for item in driftJSON {
+            guard let name = item["name"]?.stringValue else { return nil }
+            if item["kind"]?.stringValue == "deleted" {
+                drift.append(Drift(name: InstanceName(name), kind: .deletedOutside))
+            } else {
+                let fieldChanges: [FieldChange] = (item["changes"]?.arrayValue ?? []).compactMap { change in
+                    guard let field = change["field"]?.stringValue.flatMap(Field.init(rawValue:)) else { return nil }
+                    return FieldChange(
+                        field: field, before: change["before"].flatMap { FieldValue(json: $0, kind: field.kind) },
+                        after: change["after"].flatMap { FieldValue(json: $0, kind: field.kind) })
+                }
+                drift.append(Drift(name: InstanceName(name), kind: .changedOutside(fieldChanges)))
+            }
+        }
+        return Plan(changes: changes, drift: drift, apiVersion: version, refreshed: refreshed)
+    }
+}

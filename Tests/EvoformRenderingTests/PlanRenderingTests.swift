@@ -124,3 +124,16 @@ let samplePlan = Plan(
         #expect(PlanMarkdownRenderer().render(plan) == "## evoform plan\n\n**No changes.** The fleet matches the manifest.\n")
     }
 }
+
+@Suite struct PlanDocumentReadingTests {
+    @Test func savedFormReadsBackToTheSamePlan() throws {
+        let saved = PlanDocument.json(samplePlan, secrets: .fingerprints)
+        let reread = try #require(PlanDocument.plan(from: saved))
+        #expect(reread == samplePlan)
+    }
+
+    @Test func otherDocumentsAreRejected() {
+        #expect(PlanDocument.plan(from: ["format_version": "9.9"]) == nil)
+        #expect(PlanDocument.plan(from: "not an object") == nil)
+    }
+}
