@@ -80,7 +80,7 @@ public enum Evoform {
 /// `evoform version`.
 struct VersionCommand: Command {
     static let name = "version"
-    static let abstract = "Print evoform's version."
+    static let abstract = "Print the evoform version."
     static let synopsis = "[--json]"
     static let options: [OptionSpec] = [CommonOptions.json]
 
