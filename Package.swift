@@ -16,8 +16,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "EvoformCore"),
-        .target(name: "EvoformManifest", dependencies: ["EvoformCore"]),
+        .target(name: "EvoformCore", exclude: ["README.md"]),
+        .target(name: "EvoformManifest", dependencies: ["EvoformCore"], exclude: ["README.md"]),
         .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"]),
         .target(name: "EvoformRemote", dependencies: ["EvoformCore"]),
         .target(name: "EvoformPlanner", dependencies: ["EvoformCore"]),

@@ -4,6 +4,7 @@ import EvoformCore
 public enum Evoform {
     /// Every subcommand, in the order `evoform --help` lists them.
     public static let commands: [any Command.Type] = [
+        ValidateCommand.self,
         VersionCommand.self,
     ]
 
