@@ -171,6 +171,7 @@ private struct JSONCParser {
             members.append(JSONCMember(key: key, keyLine: keyLine, keyColumn: keyColumn, value: value))
             try skipTrivia()
             guard index < bytes.count else {
+                path[path.count - 1] = nil
                 throw problem(
                     at: index, "unexpected end of the file; the object opened at line \(line), column \(column) needs a closing }")
             }
@@ -228,6 +229,7 @@ private struct JSONCParser {
             items.append(try parseValue(depth: depth + 1))
             try skipTrivia()
             guard index < bytes.count else {
+                path[path.count - 1] = nil
                 throw problem(
                     at: index, "unexpected end of the file; the array opened at line \(line), column \(column) needs a closing ]")
             }
@@ -337,9 +339,10 @@ private struct JSONCParser {
             let scalar = Unicode.Scalar(scalarValue) ?? "\u{FFFD}"
             buffer.append(contentsOf: UTF8.encode(scalar)!)
         default:
+            let shown = byte > 0x20 && byte < 0x7F ? "\\" + String(UnicodeScalar(byte)) : "\\ followed by \(describe(at: index - 1))"
             throw problem(
                 at: escapeStart,
-                "invalid escape \\\(describeRaw(byte)); the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX")
+                "invalid escape \(shown); the escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write \\\\ for a backslash)")
         }
     }
 

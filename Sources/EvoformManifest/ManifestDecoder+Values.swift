@@ -31,8 +31,10 @@ extension ManifestDecoder {
             }
         case .url:
             if case .text(let text, _) = resolveString(node, path: path, expected: "a URL string") {
-                let subject = field == .chatwootURL ? "Chatwoot URL" : "webhook URL"
-                if let problem = ValueRules.urlProblem(text, subject: subject) {
+                let (subject, sample) =
+                    field == .chatwootURL
+                    ? ("Chatwoot URL", "https://app.chatwoot.com") : ("webhook URL", "https://hooks.example.com/evolution")
+                if let problem = ValueRules.urlProblem(text, subject: subject, sample: sample) {
                     error(at: node, path: path, problem)
                 } else {
                     entry.value = .string(text)
@@ -116,7 +118,9 @@ extension ManifestDecoder {
         switch node.value {
         case .number(let number):
             guard number >= 1, number == number.rounded(), number < 9e15 else {
-                error(at: node, path: path, "chatwoot_account_id must be a whole number of 1 or more; \(fix)")
+                error(
+                    at: node, path: path,
+                    "chatwoot_account_id must be a whole number of 1 or more, not \(JSONValue.number(number).canonicalText); \(fix)")
                 return nil
             }
             return .integer(Int(number))

@@ -105,7 +105,7 @@ struct ManifestDecoder {
             case "url":
                 switch serverString(value, path: path, field: "url", settings: &settings) {
                 case .text(let text, _):
-                    if let problem = ValueRules.urlProblem(text, subject: "server URL") {
+                    if let problem = ValueRules.urlProblem(text, subject: "server URL", sample: "https://evolution.example.com") {
                         error(at: value, path: path, problem)
                     } else {
                         settings.url = text

@@ -34,7 +34,8 @@ enum ValueRules {
         if hasAccent { offences.append("has accented or non-Latin letters") }
         if hasSpace { offences.append("contains spaces") }
         if !symbols.isEmpty {
-            offences.append("contains " + MessageText.list(symbols.map(MessageText.quoted), conjunction: "and"))
+            let shown = symbols.map(MessageText.quoted).joined(separator: ", ")
+            offences.append(symbols.count == 1 ? "contains the symbol \(shown)" : "contains the symbols \(shown)")
         }
         guard !offences.isEmpty else { return nil }
         var message = "instanceName \(MessageText.quoted(name)) \(MessageText.list(offences)); "
@@ -81,9 +82,9 @@ enum ValueRules {
     /// Absolute `http://` or `https://` URLs with a host (and a numeric port, if any).
     /// `subject` names the value in the message (`webhook URL`); `show` is false for values that
     /// must not be echoed.
-    static func urlProblem(_ url: String, subject: String, show: Bool = true) -> String? {
+    static func urlProblem(_ url: String, subject: String, sample: String, show: Bool = true) -> String? {
         let shown = show ? " \(MessageText.quoted(url))" : ""
-        let example = "use an absolute http(s) URL such as \"https://hooks.example.com/evolution\""
+        let example = "use an absolute http(s) URL such as \"\(sample)\""
         if url.isEmpty { return "the \(subject) is empty; \(example)" }
         if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
             return "the \(subject)\(shown) contains spaces or control characters; remove them, or encode a space as %20"
@@ -98,7 +99,7 @@ enum ValueRules {
             let scheme = url[..<separator.lowerBound]
             return "the \(subject)\(shown) uses \(MessageText.quoted(String(scheme))); only http and https are allowed: \(example)"
         } else {
-            return "the \(subject)\(shown) is not an absolute URL; start it with https:// or http://, e.g. \"https://hooks.example.com/evolution\""
+            return "the \(subject)\(shown) is not an absolute URL; start it with https:// or http://, e.g. \"\(sample)\""
         }
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         var hostAndPort = authority
