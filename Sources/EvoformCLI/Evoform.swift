@@ -5,6 +5,7 @@ public enum Evoform {
     /// Every subcommand, in the order `evoform --help` lists them.
     public static let commands: [any Command.Type] = [
         CompletionCommand.self,
+        ValidateCommand.self,
         VersionCommand.self,
     ]
 

@@ -1,0 +1,31 @@
+import EvoformCore
+
+/// Small helpers for writing diagnostic messages.
+enum MessageText {
+    /// The longest text a message quotes; a longer value is cut with an ellipsis so that a
+    /// 10 MB string never floods the terminal.
+    static let quoteLimit = 60
+
+    /// `"text"` as JSON would write it, shortened past `quoteLimit` characters.
+    static func quoted(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard text.utf8.count > quoteLimit, scalars.prefix(quoteLimit + 1).count > quoteLimit else {
+            return JSONValue.string(text).canonicalText
+        }
+        return JSONValue.string(String(Substring(scalars.prefix(quoteLimit - 1))) + "…").canonicalText
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func list(_ items: [String], conjunction: String = "and") -> String {
+        switch items.count {
+        case 0: return ""
+        case 1: return items[0]
+        default: return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items[items.count - 1]
+        }
+    }
+
+    /// `1 instance`, `2 instances`.
+    static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(count) " + (count == 1 ? singular : (plural ?? singular + "s"))
+    }
+}
