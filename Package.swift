@@ -16,9 +16,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "EvoformCore"),
+        .target(name: "EvoformCore", exclude: ["README.md"]),
         .target(name: "EvoformManifest", dependencies: ["EvoformCore"]),
-        .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"]),
+        .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"], exclude: ["README.md"]),
         .target(name: "EvoformRemote", dependencies: ["EvoformCore"]),
         .target(name: "EvoformPlanner", dependencies: ["EvoformCore"]),
         .target(name: "EvoformApplier", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformState", "EvoformRemote"]),
@@ -32,16 +32,19 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "evoform", dependencies: ["EvoformCLI"]),
+        // Test support: a child process that holds the state lock, writes in a loop to be killed, or
+        // benchmarks recording. Not part of the product.
+        .executableTarget(name: "evoform-state-probe", dependencies: ["EvoformState"], path: "Sources/StateProbe"),
 
         .testTarget(name: "EvoformCoreTests", dependencies: ["EvoformCore"]),
         .testTarget(name: "EvoformManifestTests", dependencies: ["EvoformManifest"]),
-        .testTarget(name: "EvoformStateTests", dependencies: ["EvoformState"]),
+        .testTarget(name: "EvoformStateTests", dependencies: ["EvoformState", "evoform-state-probe"]),
         .testTarget(name: "EvoformRemoteTests", dependencies: ["EvoformRemote", "EvolutionSimulator"]),
         .testTarget(name: "EvoformPlannerTests", dependencies: ["EvoformPlanner"]),
         .testTarget(name: "EvoformApplierTests", dependencies: ["EvoformApplier", "EvolutionSimulator"]),
         .testTarget(name: "EvoformRenderingTests", dependencies: ["EvoformRendering"]),
         .testTarget(name: "EvolutionSimulatorTests", dependencies: ["EvolutionSimulator"]),
-        .testTarget(name: "EvoformCLITests", dependencies: ["EvoformCLI"]),
+        .testTarget(name: "EvoformCLITests", dependencies: ["EvoformCLI", "EvoformState"]),
         .testTarget(name: "EndToEndTests", dependencies: ["EvoformCLI", "EvolutionSimulator", "evoform"]),
     ],
     swiftLanguageModes: [.v6]
