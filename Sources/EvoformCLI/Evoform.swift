@@ -5,6 +5,8 @@ public enum Evoform {
     /// Every subcommand, in the order `evoform --help` lists them.
     public static let commands: [any Command.Type] = [
         VersionCommand.self,
+        StateCommand.self,
+        ForceUnlockCommand.self,
     ]
 
     public static let version = "0.1.0"

@@ -95,6 +95,14 @@ public final class StateStore: @unchecked Sendable {
         }
     }
 
+    /// For `evoform force-unlock`: clears a leftover holder record when nobody holds the lock.
+    /// When a process holds it: `.holderStillRunning` if the recorded holder is alive on this
+    /// host (never broken); otherwise `.locked` unless `breakHeldLock`, which removes the lock
+    /// file so the next run locks a fresh one.
+    public static func forceUnlock(at url: URL, breakHeldLock: Bool) throws(StateError) -> ForceUnlockResult {
+        try StateLock.forceUnlock(path: lockURL(for: url).path, statePath: url.path, breakHeldLock: breakHeldLock)
+    }
+
     /// Creates a new state beside `path` and moves it into place only once it is complete, so a
     /// crash during creation never leaves an empty or half-made file at `path`.
     private static func create(at path: String, now: Date) throws(StateError) {
