@@ -53,8 +53,8 @@ public enum StateError: UserFacingError, Equatable, Sendable {
         case .corrupt(let path, let detail):
             return """
                 the state file \(path) cannot be used: \(detail). evoform has not changed it. \
-                If it was damaged, restore the copy evoform writes before each apply that changes something: \
-                cp \(path).backup \(path)
+                If it was damaged, restore the backup evoform writes before each apply that changes something \
+                (keep the damaged file aside): cp \(path).backup \(path)
                 """
         case .newerVersion(let path, let found, let supported):
             return """

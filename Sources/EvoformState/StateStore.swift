@@ -15,7 +15,7 @@ public final class StateStore: @unchecked Sendable {
     public let operation: String
     /// A random id given to the state when it was created; a saved plan must match it.
     public let lineage: String
-    private let salt: [UInt8]
+    let salt: [UInt8]
     private let now: @Sendable () -> Date
     private let mutex = NSLock()
     private var connection: SQLiteConnection?

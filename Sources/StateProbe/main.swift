@@ -5,7 +5,7 @@
 //                                                a line "release" (or end of input) on stdin
 //   evoform-state-probe open STATE OPERATION     open once: exit 0 ("opened") or the error's exit
 //                                                status with its message on stderr
-//   evoform-state-probe write-loop STATE         record instances forever, one apply-like journal
+//   evoform-state-probe write-loop STATE PREFIX  record instances PREFIX1, PREFIX2... forever, one apply-like journal
 //                                                round per instance; print "committed NAME" after each
 //   evoform-state-probe bench-record N STATE     record N instances, one transaction each, and
 //                                                print the time taken
@@ -58,13 +58,13 @@ do throws(StateError) {
         store.close()
         say("opened")
     case "write-loop":
-        guard arguments.count == 2 else { usage() }
+        guard arguments.count == 3 else { usage() }
         let store = try StateStore.open(at: URL(fileURLWithPath: arguments[1]), operation: "apply")
         say("locked \(getpid())")
         var index = 0
         while true {
             index += 1
-            let name = "i\(index)"
+            let name = "\(arguments[2])\(index)"
             let id = try store.journalIntent(instance: InstanceName(name), action: .create, requestFingerprint: "request-\(name)")
             try store.journalOutcome(id, outcome: .done, change: .record(sampleInstance(name, fingerprinter: store.fingerprinter)))
             say("committed \(name)")
