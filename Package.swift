@@ -33,16 +33,19 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "evoform", dependencies: ["EvoformCLI"]),
+        // Test support: a child process that holds the state lock, writes in a loop to be killed, or
+        // benchmarks recording. Not part of the product.
+        .executableTarget(name: "evoform-state-probe", dependencies: ["EvoformState"], path: "Sources/StateProbe"),
 
         .testTarget(name: "EvoformCoreTests", dependencies: ["EvoformCore"]),
         .testTarget(name: "EvoformManifestTests", dependencies: ["EvoformManifest"]),
-        .testTarget(name: "EvoformStateTests", dependencies: ["EvoformState"]),
+        .testTarget(name: "EvoformStateTests", dependencies: ["EvoformState", "evoform-state-probe"]),
         .testTarget(name: "EvoformRemoteTests", dependencies: ["EvoformRemote", "EvolutionSimulator"]),
         .testTarget(name: "EvoformPlannerTests", dependencies: ["EvoformPlanner"]),
         .testTarget(name: "EvoformApplierTests", dependencies: ["EvoformApplier", "EvolutionSimulator"]),
         .testTarget(name: "EvoformRenderingTests", dependencies: ["EvoformRendering"]),
         .testTarget(name: "EvolutionSimulatorTests", dependencies: ["EvolutionSimulator"]),
-        .testTarget(name: "EvoformCLITests", dependencies: ["EvoformCLI"]),
+        .testTarget(name: "EvoformCLITests", dependencies: ["EvoformCLI", "EvoformState"]),
         .testTarget(name: "EndToEndTests", dependencies: ["EvoformCLI", "EvolutionSimulator", "evoform"]),
     ],
     swiftLanguageModes: [.v6]

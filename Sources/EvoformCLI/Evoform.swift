@@ -7,6 +7,8 @@ public enum Evoform {
         CompletionCommand.self,
         ValidateCommand.self,
         VersionCommand.self,
+        StateCommand.self,
+        ForceUnlockCommand.self,
     ]
 
     public static let version = "0.1.0"
