@@ -9,6 +9,7 @@ public enum Evoform {
         VersionCommand.self,
         StateCommand.self,
         ForceUnlockCommand.self,
+        SimCommand.self,
     ]
 
     public static let version = "0.1.0"
