@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "EvoformCore"),
         .target(name: "EvoformManifest", dependencies: ["EvoformCore"]),
         .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"]),
-        .target(name: "EvoformRemote", dependencies: ["EvoformCore"]),
+        .target(name: "EvoformRemote", dependencies: ["EvoformCore"], exclude: ["README.md"]),
         .target(name: "EvoformPlanner", dependencies: ["EvoformCore"]),
         .target(name: "EvoformApplier", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformState", "EvoformRemote"]),
         .target(name: "EvoformRendering", dependencies: ["EvoformCore", "EvoformPlanner"]),
