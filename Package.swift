@@ -16,7 +16,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "EvoformCore"),
+        .target(name: "EvoformCore", exclude: ["README.md"]),
         .target(name: "EvoformManifest", dependencies: ["EvoformCore"]),
         .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"]),
         .target(name: "EvoformRemote", dependencies: ["EvoformCore"], exclude: ["README.md"]),
