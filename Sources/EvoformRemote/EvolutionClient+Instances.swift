@@ -78,7 +78,7 @@ extension EvolutionClient {
             if !listed.contains(where: { $0.summary.name == name }) { return }
             let remaining = deadline - timing.now()
             guard remaining > 0 else {
-                throw .deletionTimedOut(context(.fetchInstances, name, status: 200), seconds: timeoutSeconds)
+                throw .deletionTimedOut(context(.fetchInstances, name, status: nil), seconds: timeoutSeconds)
             }
             await timing.sleep(min(pause, remaining))
             pause = min(pause * 2, 2)
