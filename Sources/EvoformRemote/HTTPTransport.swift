@@ -1,0 +1,80 @@
+import Foundation
+
+/// One HTTP exchange as the client sees it. Implemented over `URLSession` by
+/// `URLSessionTransport`; a protocol so the retry logic can be tested without a network.
+public protocol HTTPTransport: Sendable {
+    /// Sends one request and returns the response, whatever its status. Throws only when no
+    /// response arrived. Never cancels a request once sent.
+    func send(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse
+}
+
+/// A request ready to send. Never a GET with a body (Linux URLSession rejects it).
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: URL
+    /// Header names as sent; secret values (the API key) travel only here.
+    public var headers: [String: String]
+    public var body: Data?
+    public var timeoutSeconds: Int
+
+    public init(method: String, url: URL, headers: [String: String] = [:], body: Data? = nil, timeoutSeconds: Int) {
+        precondition(!(method == "GET" && body != nil), "a GET never carries a body")
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+/// A response: status, headers (names lowercased) and body bytes.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+/// Why no response arrived.
+public enum TransportFailureKind: String, Sendable, Hashable, CaseIterable {
+    /// No answer within the timeout (the request may have reached the server).
+    case timeout
+    /// Nothing listens at that address and port (nothing was sent).
+    case refused
+    /// The host name does not resolve (nothing was sent).
+    case dns
+    /// The TLS handshake failed: certificate or protocol (nothing was sent).
+    case tls
+    /// The connection closed before the response was complete (the request may have been
+    /// processed).
+    case connectionLost
+    /// Anything else.
+    case other
+
+    /// Whether the server may have received, and acted on, the request.
+    public var mayHaveReachedServer: Bool {
+        switch self {
+        case .refused, .dns, .tls: false
+        case .timeout, .connectionLost, .other: true
+        }
+    }
+}
+
+/// A request that got no response.
+public struct TransportFailure: Error, Sendable, Hashable {
+    public var kind: TransportFailureKind
+    /// The platform's own wording, for traces. Never contains header values.
+    public var detail: String
+
+    public init(kind: TransportFailureKind, detail: String = "") {
+        self.kind = kind
+        self.detail = detail
+    }
+}
