@@ -1,5 +1,6 @@
 import EvoformCore
 import EvoformPlanner
+import EvoformState
 import Foundation
 
 /// How an apply runs.
@@ -166,7 +167,7 @@ public struct Applier: Sendable {
 
     /// After a create error: if the instance exists anyway (lost answer, or v1's half-created
     /// instance) adopt it and converge it; if not, record the failure.
-    private func resolveFailedCreate(_ desired: DesiredInstance, journalID id: Int64, error: any Error) async throws {
+    private func resolveFailedCreate(_ desired: DesiredInstance, journalID id: JournalEntry.ID, error: any Error) async throws {
         let lookup: ObservedInstance?
         do {
             lookup = try await server.observe([desired.name: groupsManaged(by: desired)], parallelism: 1)[desired.name]
@@ -207,7 +208,7 @@ public struct Applier: Sendable {
     func set(_ group: FieldGroup, desired: DesiredInstance, current: ObservedInstance?) async throws {
         let fingerprinter = await journal.fingerprinter
         let wanted = desired.comparable(using: fingerprinter).restricted(to: group)
-        let call = JournalCall.set(group)
+        let call = JournalAction.set(group)
         let id = try await journal.intent(desired.name, call, digest: RequestDigest.of(call, desired.name, wanted))
         do {
             try await server.set(group, of: desired.name, desired: desired.configuration, secrets: desired.secrets, current: current)
@@ -255,7 +256,7 @@ public struct Applier: Sendable {
         let fingerprinter = await journal.fingerprinter
         for call in calls {
             let present = observed[call.instance]
-            switch (call.call, present) {
+            switch (call.action, present) {
             case (.create, let instance?):
                 let configuration = Adoption.configuration(
                     desired: desiredByName[call.instance], observed: instance, fingerprinter: fingerprinter)
@@ -274,9 +275,9 @@ public struct Applier: Sendable {
             case (.delete, _?):
                 try await journal.resolve(call.id, "not deleted: the instance still exists", change: .none)
                 emit(.recovered(call.instance, "an interrupted delete did not complete: it will be planned again"))
-            case (.setWebhook, _), (.setChatwoot, _), (.setSettings, _):
+            case (.setWebhook, _), (.setChatwoot, _), (.setSettings, _), (.logout, _):
                 try await journal.resolve(call.id, "re-observed by the next plan", change: .none)
-                emit(.recovered(call.instance, "an interrupted \(call.call.rawValue) will be checked against the server"))
+                emit(.recovered(call.instance, "an interrupted \(call.action.rawValue) will be checked against the server"))
             }
         }
         return calls.count

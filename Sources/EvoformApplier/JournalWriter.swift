@@ -1,4 +1,5 @@
 import EvoformCore
+import EvoformState
 
 /// Serialises every state write of a run: the journal is one SQLite connection, and calls finish
 /// concurrently. Owns the journal for the duration of the run.
@@ -9,21 +10,29 @@ actor JournalWriter {
 
     var fingerprinter: SecretFingerprinter { journal.fingerprinter }
 
-    func managedInstance(named name: InstanceName) throws -> ManagedInstance? { try journal.managedInstance(named: name) }
+    func managedInstance(named name: InstanceName) throws -> ManagedInstance? { try journal.instance(named: name) }
 
-    func intent(_ name: InstanceName, _ call: JournalCall, digest: String) throws -> Int64 {
-        try journal.recordIntent(instance: name, call: call, requestDigest: digest)
+    func intent(_ name: InstanceName, _ action: JournalAction, digest: String) throws -> JournalEntry.ID {
+        try journal.journalIntent(instance: name, action: action, requestFingerprint: digest, detail: nil)
     }
 
-    func outcome(_ id: Int64, failure: String? = nil, status: Int? = nil, change: RecordChange) throws {
-        try journal.recordOutcome(id, failure: failure, status: status, change: change)
+    func outcome(_ id: JournalEntry.ID, failure: String? = nil, status: Int? = nil, change: StateChange) throws {
+        let outcome: JournalOutcome = failure.map { .failed(status: status, message: $0) } ?? .done
+        try journal.journalOutcome(id, outcome: outcome, change: change)
     }
 
-    func unfinished() throws -> [UnfinishedCall] { try journal.unfinishedCalls() }
+    func unfinished() throws -> [JournalEntry] { try journal.unfinishedJournalEntries() }
 
-    func resolve(_ id: Int64, _ resolution: String, change: RecordChange) throws {
-        try journal.resolve(id, resolution: resolution, change: change)
+    /// Applies the state change, then settles the entry. Two transactions: a crash between them
+    /// leaves the entry open, and resolving it again is harmless.
+    func resolve(_ id: JournalEntry.ID, _ resolution: String, change: StateChange) throws {
+        switch change {
+        case .record(let instance): try journal.record(instance)
+        case .forget(let name): try journal.forget(name)
+        case .none: break
+        }
+        try journal.resolveJournalEntry(id, as: resolution)
     }
 
-    func forget(_ name: InstanceName) throws { try journal.forgetInstance(name) }
+    func forget(_ name: InstanceName) throws { try journal.forget(name) }
 }

@@ -1,4 +1,5 @@
 import EvoformCore
+import EvoformState
 
 /// What the applier needs of a server. `EvolutionClient` (EvoformRemote) provides it; the
 /// protocol keeps the applier testable and free of wire details.
@@ -39,11 +40,9 @@ public struct CreationResult: Sendable {
     }
 }
 
-/// The kinds of mutating call the journal records.
-public enum JournalCall: String, Sendable, CaseIterable {
-    case create, delete, setWebhook, setChatwoot, setSettings
-
-    public static func set(_ group: FieldGroup) -> JournalCall {
+extension JournalAction {
+    /// The journal action of a `set` call for one group.
+    public static func set(_ group: FieldGroup) -> JournalAction {
         switch group {
         case .webhook: .setWebhook
         case .chatwoot: .setChatwoot
@@ -52,36 +51,23 @@ public enum JournalCall: String, Sendable, CaseIterable {
     }
 }
 
-/// An intent left by a run that did not finish.
-public struct UnfinishedCall: Sendable, Hashable {
-    public var id: Int64
-    public var instance: InstanceName
-    public var call: JournalCall
-
-    public init(id: Int64, instance: InstanceName, call: JournalCall) {
-        self.id = id
-        self.instance = instance
-        self.call = call
-    }
-}
-
 /// What the applier needs of the state: the journal and the records. `StateStore`
-/// (EvoformState) provides it. Calls are made one at a time (the applier serialises them).
+/// (EvoformState) provides exactly this; tests use an in-memory one. Calls are made one at a
+/// time (the applier serialises them).
 public protocol StateJournal: AnyObject {
     var fingerprinter: SecretFingerprinter { get }
-    func managedInstance(named name: InstanceName) throws -> ManagedInstance?
+    func instance(named name: InstanceName) throws -> ManagedInstance?
     /// Writes and commits an intent before the call is sent.
-    func recordIntent(instance: InstanceName, call: JournalCall, requestDigest: String) throws -> Int64
+    func journalIntent(
+        instance: InstanceName, action: JournalAction, requestFingerprint: String, detail: JSONValue?
+    ) throws -> JournalEntry.ID
     /// In one transaction: marks the intent done or failed and applies the state change.
-    func recordOutcome(_ id: Int64, failure: String?, status: Int?, change: RecordChange) throws
-    func unfinishedCalls() throws -> [UnfinishedCall]
-    func resolve(_ id: Int64, resolution: String, change: RecordChange) throws
-    func forgetInstance(_ name: InstanceName) throws
+    func journalOutcome(_ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange) throws
+    func unfinishedJournalEntries() throws -> [JournalEntry]
+    /// Settles an interrupted intent once the server has been looked at.
+    func resolveJournalEntry(_ id: JournalEntry.ID, as resolution: String) throws
+    @discardableResult func record(_ instance: ManagedInstance) throws -> ManagedInstance
+    func forget(_ name: InstanceName) throws
 }
 
-/// The state change that goes with a journal outcome.
-public enum RecordChange: Sendable {
-    case record(ManagedInstance)
-    case forget(InstanceName)
-    case none
-}
+extension StateStore: StateJournal {}

@@ -1,5 +1,6 @@
 import EvoformCore
 import EvoformPlanner
+import EvoformState
 import Foundation
 import Testing
 
@@ -11,39 +12,43 @@ let fingerprinter = SecretFingerprinter { "fp(\($0))" }
 final class MemoryJournal: StateJournal, @unchecked Sendable {
     var fingerprinter: SecretFingerprinter { EvoformApplierTests.fingerprinter }
     var records: [InstanceName: ManagedInstance] = [:]
-    var entries: [(id: Int64, instance: InstanceName, call: JournalCall, state: String)] = []
+    var entries: [(id: JournalEntry.ID, instance: InstanceName, action: JournalAction, state: String)] = []
 
-    func managedInstance(named name: InstanceName) throws -> ManagedInstance? { records[name] }
+    func instance(named name: InstanceName) throws -> ManagedInstance? { records[name] }
 
-    func recordIntent(instance: InstanceName, call: JournalCall, requestDigest: String) throws -> Int64 {
-        let id = Int64(entries.count + 1)
-        entries.append((id, instance, call, "intent"))
+    func journalIntent(
+        instance: InstanceName, action: JournalAction, requestFingerprint: String, detail: JSONValue?
+    ) throws -> JournalEntry.ID {
+        let id = JournalEntry.ID(rawValue: Int64(entries.count + 1))
+        entries.append((id, instance, action, "intent"))
         return id
     }
 
-    func recordOutcome(_ id: Int64, failure: String?, status: Int?, change: RecordChange) throws {
-        entries[Int(id - 1)].state = failure == nil ? "done" : "failed"
-        apply(change)
-    }
-
-    func unfinishedCalls() throws -> [UnfinishedCall] {
-        entries.filter { $0.state == "intent" }.map { UnfinishedCall(id: $0.id, instance: $0.instance, call: $0.call) }
-    }
-
-    func resolve(_ id: Int64, resolution: String, change: RecordChange) throws {
-        entries[Int(id - 1)].state = "resolved"
-        apply(change)
-    }
-
-    func forgetInstance(_ name: InstanceName) throws { records[name] = nil }
-
-    private func apply(_ change: RecordChange) {
+    func journalOutcome(_ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange) throws {
+        entries[Int(id.rawValue - 1)].state = outcome == .done ? "done" : "failed"
         switch change {
         case .record(let instance): records[instance.name] = instance
         case .forget(let name): records[name] = nil
         case .none: break
         }
     }
+
+    func unfinishedJournalEntries() throws -> [JournalEntry] {
+        entries.filter { $0.state == "intent" }.map {
+            JournalEntry(id: $0.id, instance: $0.instance, action: $0.action, requestFingerprint: "", status: .intent, startedAt: 0)
+        }
+    }
+
+    func resolveJournalEntry(_ id: JournalEntry.ID, as resolution: String) throws {
+        entries[Int(id.rawValue - 1)].state = "resolved"
+    }
+
+    @discardableResult func record(_ instance: ManagedInstance) throws -> ManagedInstance {
+        records[instance.name] = instance
+        return instance
+    }
+
+    func forget(_ name: InstanceName) throws { records[name] = nil }
 }
 
 struct LostResponse: Error {}
@@ -212,7 +217,7 @@ func freshPlan(_ desired: [DesiredInstance], server: FakeServer, journal: Memory
         let journal = MemoryJournal()
         let desired = instance("a", token: "t")
         // A run that died after sending the create: the intent is open, the server has it.
-        _ = try journal.recordIntent(instance: "a", call: .create, requestDigest: "x")
+        _ = try journal.journalIntent(instance: "a", action: .create, requestFingerprint: "x", detail: nil)
         _ = try await server.create(desired)
         let (plan, report) = try await converge([desired], server: server, journal: journal)
         #expect(journal.entries[0].state == "resolved")
@@ -224,7 +229,7 @@ func freshPlan(_ desired: [DesiredInstance], server: FakeServer, journal: Memory
     @Test func unfinishedCreateThatNeverArrivedIsPlannedAgain() async throws {
         let server = FakeServer()
         let journal = MemoryJournal()
-        _ = try journal.recordIntent(instance: "a", call: .create, requestDigest: "x")
+        _ = try journal.journalIntent(instance: "a", action: .create, requestFingerprint: "x", detail: nil)
         let (plan, report) = try await converge([instance("a")], server: server, journal: journal)
         #expect(plan.changes.map(\.action) == [.create])
         #expect(report.count(.create) == 1)
