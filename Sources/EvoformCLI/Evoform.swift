@@ -4,12 +4,19 @@ import EvoformCore
 public enum Evoform {
     /// Every subcommand, in the order `evoform --help` lists them.
     public static let commands: [any Command.Type] = [
-        CompletionCommand.self,
         ValidateCommand.self,
-        VersionCommand.self,
+        PlanCommand.self,
+        ApplyCommand.self,
+        DestroyCommand.self,
+        ImportCommand.self,
+        ShowCommand.self,
         StateCommand.self,
         ForceUnlockCommand.self,
+        QRCommand.self,
         SimCommand.self,
+        DemoCommand.self,
+        CompletionCommand.self,
+        VersionCommand.self,
     ]
 
     public static let version = "0.1.0"

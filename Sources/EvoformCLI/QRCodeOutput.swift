@@ -1,0 +1,24 @@
+import EvoformCore
+import Foundation
+
+/// Where a pairing QR code goes: a PNG beside the state (`state/qrcodes/NAME.png`).
+enum QRCodeOutput {
+    static func write(
+        name: InstanceName, code: String?, png: [UInt8]?, directory: URL, output: TextSink, draw: Bool, json: Bool
+    ) {
+        guard let png else { return }
+        let file = directory.appendingPathComponent("\(name.rawValue).png")
+        do {
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Data(png).write(to: file, options: .atomic)
+            if json {
+                output.line(JSONValue.object(["type": "qrcode_file", "instance": .string(name.rawValue), "path": .string(file.path)]).canonicalText)
+            } else {
+                output.line("\(name): QR code written to \(file.path)")
+            }
+        } catch {
+            output.line("\(name): could not write the QR code to \(file.path): \(error.localizedDescription)")
+        }
+    }
+}
