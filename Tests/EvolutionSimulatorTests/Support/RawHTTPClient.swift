@@ -163,12 +163,12 @@ final class APIClient: @unchecked Sendable {
     /// Sends a request (JSON body with `Content-Type: application/json` when given) off the pool.
     func call(
         _ method: String, _ target: String, json: String? = nil, apiKey: String?? = .none,
-        headers extra: [(String, String)] = []
+        contentType: String? = "application/json", headers extra: [(String, String)] = []
     ) async throws -> RawResponse {
         var headers: [(String, String)] = []
         let key = apiKey ?? self.apiKey
         if let key { headers.append(("apikey", key)) }
-        if json != nil { headers.append(("Content-Type", "application/json")) }
+        if json != nil, let contentType { headers.append(("Content-Type", contentType)) }
         headers.append(contentsOf: extra)
         let body = json.map { Array($0.utf8) }
         let connection = connection
@@ -206,4 +206,35 @@ func json(_ text: String) -> WireJSON {
     } catch {
         fatalError("invalid JSON literal in a test: \(error.message): \(text)")
     }
+}
+
+/// `value` with the values of volatile keys (generated ids, timestamps) replaced by
+/// `"<volatile>"` at any depth, so whole bodies can be compared with the reference.
+func masked(_ value: WireJSON?, keys: Set<String> = ["instanceId", "id", "createdAt", "updatedAt"]) -> WireJSON? {
+    guard let value else { return nil }
+    switch value {
+    case .object(let object):
+        var result = WireObject()
+        for entry in object.entries {
+            result[entry.key] = keys.contains(entry.key) && entry.value != .null ? "<volatile>" : masked(entry.value, keys: keys)
+        }
+        return .object(result)
+    case .array(let values):
+        return .array(values.map { masked($0, keys: keys)! })
+    default:
+        return value
+    }
+}
+
+/// Whether `text` is an upper-case version 4 UUID, as the server generates tokens.
+func isUpperCaseUUID(_ text: String?) -> Bool {
+    guard let text, text.count == 36 else { return false }
+    let parts = text.split(separator: "-")
+    return parts.map(\.count) == [8, 4, 4, 4, 12] && text.allSatisfy { $0 == "-" || $0.isNumber || ("A"..."F").contains($0) }
+        && parts[2].first == "4"
+}
+
+extension WireJSON {
+    /// The error envelope's messages.
+    var envelopeMessage: WireJSON? { self["response"]?["message"] }
 }
