@@ -248,7 +248,7 @@ struct HTTPRequestParser {
     private func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> (String, String, HTTPVersion) {
         let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .malformed("invalid request line") }
-        guard !parts[0].isEmpty, parts[0].allSatisfy(Self.isTokenCharacter) else { throw .malformed("invalid method") }
+        guard Self.knownMethods.contains(String(decoding: parts[0], as: UTF8.self)) else { throw .malformed("invalid method") }
         guard let first = parts[1].first, first == UInt8(ascii: "/") || first == UInt8(ascii: "*") else {
             throw .malformed("invalid request target")
         }
@@ -281,6 +281,14 @@ struct HTTPRequestParser {
         }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self).trimmingWhitespace())
     }
+
+    /// The methods Node's parser (llhttp) accepts; anything else is a 400 before any routing.
+    static let knownMethods: Set<String> = [
+        "DELETE", "GET", "HEAD", "POST", "PUT", "CONNECT", "OPTIONS", "TRACE", "COPY", "LOCK", "MKCOL", "MOVE",
+        "PROPFIND", "PROPPATCH", "SEARCH", "UNLOCK", "BIND", "REBIND", "UNBIND", "ACL", "REPORT", "MKACTIVITY",
+        "CHECKOUT", "MERGE", "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "PATCH", "PURGE", "MKCALENDAR", "LINK",
+        "UNLINK", "SOURCE", "QUERY",
+    ]
 
     /// RFC 9110 `tchar`.
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {

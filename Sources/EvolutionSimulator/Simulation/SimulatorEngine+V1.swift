@@ -229,7 +229,7 @@ extension SimulatorEngine {
             ?? WireObject([("integration", "WHATSAPP-BAILEYS"), ("number", ""), ("token", "")])
         integration["webhook_wa_business"] = .string("\(serverURL)/webhook/whatsapp/\(PercentDecoding.encodeComponent(instance.name))")
         info["integration"] = .object(integration)
-        return .object(info)
+        return ["instance": .object(info)]
     }
 
     // MARK: connect

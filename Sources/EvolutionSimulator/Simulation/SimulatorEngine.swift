@@ -215,6 +215,7 @@ final class SimulatorEngine: @unchecked Sendable {
         let endpoint = context.match.route.endpoint
         if let name = context.match.instanceName {
             guard instances[name] != nil else {
+                if version == .v1 { try v1StorageLookup(name, forCreate: false) }
                 throw APIFailure.notFound("The \"\(name)\" instance does not exist")
             }
         }
@@ -244,10 +245,8 @@ final class SimulatorEngine: @unchecked Sendable {
             throw APIFailure.internalServerError(
                 "PrismaClientValidationError: Argument `name`: Invalid value provided. Expected String, provided \(other.schemaTypeName).")
         case (.v1, .string(let name)?):
-            if configuration.v1Storage == .mongo && name.isEmpty {
-                throw APIFailure.internalServerError("MongoInvalidArgumentError: Collection names cannot be empty")
-            }
             if instances[name] != nil { throw APIFailure.forbidden("This name \"\(name)\" is already in use.") }
+            try v1StorageLookup(name, forCreate: true)
         case (.v1, let other):
             if configuration.v1Storage == .mongo {
                 throw APIFailure.internalServerError("MongoInvalidArgumentError: Collection name must be a String")
@@ -255,6 +254,31 @@ final class SimulatorEngine: @unchecked Sendable {
             let received = other == nil ? "undefined" : "type \(other!.schemaTypeName)"
             throw APIFailure.internalServerError(
                 "TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string. Received \(received)")
+        }
+    }
+
+    /// What 1.8.2's `getInstance` does for a name that is not in memory, before answering
+    /// "not found": MongoDB refuses some collection names (500), and in file mode names that
+    /// resolve to an existing directory (`""`, `.`, `..`) count as existing (403 on create).
+    private func v1StorageLookup(_ name: String, forCreate: Bool) throws {
+        switch configuration.v1Storage {
+        case .mongo:
+            // mongodb driver 4.x `checkCollectionName`.
+            let problem: String? =
+                if name.isEmpty || name.contains("..") {
+                    "Collection names cannot be empty"
+                } else if name.contains("$") {
+                    "Collection names must not contain '$'"
+                } else if name.hasPrefix(".") || name.hasSuffix(".") {
+                    "Collection names must not start or end with '.'"
+                } else if name.contains("\u{0}") {
+                    "Collection names cannot contain a null character"
+                } else {
+                    nil
+                }
+            if let problem { throw APIFailure.internalServerError("MongoInvalidArgumentError: \(problem)") }
+        case .files:
+            if forCreate && ["", ".", ".."].contains(name) { throw APIFailure.forbidden("This name \"\(name)\" is already in use.") }
         }
     }
 
