@@ -30,7 +30,7 @@ public struct LockHolder: Hashable, Sendable {
     }
 
     /// The lock file's content.
-    var recordText: String {
+    public var recordText: String {
         JSONValue.object([
             "host": .string(host), "operation": .string(operation), "pid": .number(Double(pid)),
             "since": .number(since.timeIntervalSince1970), "user": .string(user),
@@ -38,7 +38,7 @@ public struct LockHolder: Hashable, Sendable {
     }
 
     /// Reads a lock file's content; nil when empty or not a holder record.
-    init?(recordText: String) {
+    public init?(recordText: String) {
         guard let record = JSONValue.parse(recordText), let pid = record["pid"]?.integerValue,
             case .number(let since)? = record["since"]
         else { return nil }
