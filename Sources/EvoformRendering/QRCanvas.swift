@@ -11,6 +11,8 @@ struct QRCanvas: Sendable {
     private(set) var modules: [UInt8]
     /// Row-major; `true` for modules of function patterns and reserved areas.
     let isFunction: [Bool]
+    /// The modules data masks apply to (all but the function modules), packed.
+    let maskable: QRModuleLines
 
     /// A canvas with every function pattern drawn and the information areas reserved.
     init(version: QRVersion) {
@@ -24,6 +26,7 @@ struct QRCanvas: Sendable {
         if version.number >= 7 { drawing.reserveVersionArea() }
         modules = drawing.modules
         isFunction = drawing.isFunction
+        maskable = QRModuleLines(modules: drawing.isFunction.map { $0 ? 0 : 1 }, size: size)
     }
 
     /// Places the final codeword sequence in the two-module-wide zigzag from the bottom right
@@ -53,16 +56,18 @@ struct QRCanvas: Sendable {
     /// The modules with data mask `mask` applied to every non-function module.
     func masked(_ mask: Int) -> [UInt8] {
         var result = modules
-        result.withUnsafeMutableBufferPointer { result in
-            isFunction.withUnsafeBufferPointer { isFunction in
-                for y in 0..<size {
-                    for x in 0..<size where !isFunction[y * size + x] && Self.maskInverts(mask, x: x, y: y) {
-                        result[y * size + x] ^= 1
-                    }
-                }
+        for y in 0..<size {
+            for x in 0..<size where !isFunction[y * size + x] && Self.maskInverts(mask, x: x, y: y) {
+                result[y * size + x] ^= 1
             }
         }
         return result
+    }
+
+    /// The same as `masked(_:)`, packed, for every mask at once: what the mask choice scores.
+    func maskedLines() -> [QRModuleLines] {
+        let base = QRModuleLines(modules: modules, size: size)
+        return (0..<8).map { QRModuleLines(base: base, mask: $0, maskable: maskable) }
     }
 
     /// The finished symbol: mask applied, then format information (both copies, with the dark

@@ -29,8 +29,8 @@ public enum QREncoder {
     /// The mask with the lowest penalty score; the lowest-numbered one on a tie.
     static func bestMask(_ canvas: QRCanvas) -> Int {
         var best = (mask: 0, score: Int.max)
-        for mask in 0..<8 {
-            let score = QRPenalty(modules: canvas.masked(mask), size: canvas.size).total
+        for (mask, symbol) in canvas.maskedLines().enumerated() {
+            let score = QRPenalty(symbol).total
             if score < best.score { best = (mask, score) }
         }
         return best.mask
@@ -66,7 +66,8 @@ public enum QREncoder {
             dataBlocks.append(data[start..<(start + length)])
             start += length
         }
-        let errorBlocks = dataBlocks.map { QRReedSolomon.errorCorrection(for: $0, degree: degree) }
+        let generator = QRReedSolomon.generatorLogarithms(degree: degree)
+        let errorBlocks = dataBlocks.map { QRReedSolomon.errorCorrection(for: $0, generatorLogarithms: generator) }
         var result: [UInt8] = []
         result.reserveCapacity(version.totalCodewords)
         for index in 0..<(version.shortBlockDataCodewords + 1) {
@@ -86,11 +87,21 @@ private struct BitBuffer {
     private(set) var bytes: [UInt8] = []
     private(set) var bitCount = 0
 
+    /// Appends the low `bits` bits of `value` (at most 16), highest first.
     mutating func append(_ value: Int, bits: Int) {
-        for shift in stride(from: bits - 1, through: 0, by: -1) {
-            if bitCount % 8 == 0 { bytes.append(0) }
-            if (value >> shift) & 1 != 0 { bytes[bytes.count - 1] |= 0x80 >> UInt8(bitCount % 8) }
-            bitCount += 1
+        guard bits > 0 else { return }
+        let used = bitCount % 8
+        // The partial last byte's bits, then the new ones, then zeros to a byte boundary.
+        var pending = used == 0 ? 0 : Int(bytes.removeLast()) >> (8 - used)
+        pending = pending << bits | (value & ((1 << bits) - 1))
+        var pendingBits = used + bits
+        let padding = (8 - pendingBits % 8) % 8
+        pending <<= padding
+        pendingBits += padding
+        while pendingBits > 0 {
+            pendingBits -= 8
+            bytes.append(UInt8(truncatingIfNeeded: pending >> pendingBits))
         }
+        bitCount += bits
     }
 }

@@ -18,63 +18,87 @@ struct QRPenalty: Sendable, Hashable {
 
     /// Scores the `size` × `size` row-major modules (0 light, 1 dark).
     init(modules: [UInt8], size: Int) {
-        modules.withUnsafeBufferPointer { modules in
-            // One line at a time, row or column, with four light modules of quiet zone each side.
-            var line = [UInt8](repeating: 0, count: size + 8)
-            var darkBefore = [Int](repeating: 0, count: size + 9)
-            line.withUnsafeMutableBufferPointer { line in
-                darkBefore.withUnsafeMutableBufferPointer { darkBefore in
-                    for index in 0..<size {
-                        for position in 0..<size { line[position + 4] = modules[index * size + position] }
-                        scoreLine(line, darkBefore, size: size)
-                        for position in 0..<size { line[position + 4] = modules[position * size + index] }
-                        scoreLine(line, darkBefore, size: size)
-                    }
-                }
+        self.init(QRModuleLines(modules: modules, size: size))
+    }
+
+    /// Scores a packed symbol.
+    init(_ symbol: QRModuleLines) {
+        let size = symbol.size
+        let words = symbol.wordsPerLine
+        // Bits of the last word of a line that lie inside the symbol.
+        let lastWordBits = size - 64 * (words - 1)
+        let inside: UInt64 = lastWordBits == 64 ? ~0 : (1 << UInt64(lastWordBits)) - 1
+        var runLengths = [Int](repeating: 0, count: size)
+        runLengths.withUnsafeMutableBufferPointer { runLengths in
+            symbol.rows.withUnsafeBufferPointer { rows in
+                for line in 0..<size { scoreLine(rows, line * words, words, size, inside, runLengths) }
             }
+            symbol.columns.withUnsafeBufferPointer { columns in
+                for line in 0..<size { scoreLine(columns, line * words, words, size, inside, runLengths) }
+            }
+        }
+        symbol.rows.withUnsafeBufferPointer { rows in
             var dark = 0
-            for y in 0..<size {
-                for x in 0..<size {
-                    let module = modules[y * size + x]
-                    dark += Int(module)
-                    if x + 1 < size, y + 1 < size,
-                       module == modules[y * size + x + 1],
-                       module == modules[(y + 1) * size + x],
-                       module == modules[(y + 1) * size + x + 1] {
-                        blocks += 3
-                    }
-                }
-            }
+            for word in rows { dark += word.nonzeroBitCount }
             // floor(|dark / total × 100 − 50| / 5) = floor(|20 dark − 10 total| / total)
             let total = size * size
             balance = 10 * (abs(20 * dark - 10 * total) / total)
+
+            // A 2 × 2 block starts at x where module x equals the one below it, the one right of
+            // it, and that one equals the one below it.
+            let lastStart: UInt64 = (1 << UInt64(lastWordBits - 1)) - 1  // x < size - 1 in the last word
+            for y in 0..<(size - 1) {
+                let top = y * words, bottom = top + words
+                for word in 0..<words {
+                    let upper = rows[top + word], lower = rows[bottom + word]
+                    let carry = word + 1 < words
+                    let upperRight = upper >> 1 | (carry ? rows[top + word + 1] << 63 : 0)
+                    let lowerRight = lower >> 1 | (carry ? rows[bottom + word + 1] << 63 : 0)
+                    var same = ~(upper ^ lower) & ~(upper ^ upperRight) & ~(upperRight ^ lowerRight)
+                    if !carry { same &= lastStart }
+                    blocks += 3 * same.nonzeroBitCount
+                }
+            }
         }
     }
 
-    /// Adds N1 and N3 of one padded line (4 light, `size` modules, 4 light).
+    /// Adds N1 and N3 of the line packed in `words` words at `start`.
     private mutating func scoreLine(
-        _ line: UnsafeMutableBufferPointer<UInt8>, _ darkBefore: UnsafeMutableBufferPointer<Int>, size: Int
+        _ lines: UnsafeBufferPointer<UInt64>, _ start: Int, _ words: Int, _ size: Int, _ inside: UInt64,
+        _ runLengths: UnsafeMutableBufferPointer<Int>
     ) {
-        var run = 1
-        for position in 5..<(size + 4) {
-            if line[position] == line[position - 1] {
-                run += 1
-            } else {
-                if run >= 5 { runs += run - 2 }
-                run = 1
+        // Split the line into runs of one colour, at the positions where a module differs from
+        // the one before it; the runs alternate from the colour of the first module.
+        var runCount = 0
+        var runStart = 0
+        for word in 0..<words {
+            let modules = lines[start + word]
+            let previous = modules << 1 | (word > 0 ? lines[start + word - 1] >> 63 : modules & 1)
+            var changes = modules ^ previous
+            if word == words - 1 { changes &= inside }
+            while changes != 0 {
+                let position = word * 64 + changes.trailingZeroBitCount
+                runLengths[runCount] = position - runStart
+                runCount += 1
+                runStart = position
+                changes &= changes - 1
             }
         }
-        if run >= 5 { runs += run - 2 }
+        runLengths[runCount] = size - runStart
+        runCount += 1
 
-        // darkBefore[i] is the number of dark modules in line[0..<i].
-        for position in 0..<(size + 8) { darkBefore[position + 1] = darkBefore[position] + Int(line[position]) }
-        var position = 4
-        while position + 7 <= size + 4 {
-            defer { position += 1 }
-            guard line[position] == 1, line[position + 1] == 0, line[position + 2] == 1, line[position + 3] == 1,
-                  line[position + 4] == 1, line[position + 5] == 0, line[position + 6] == 1 else { continue }
-            let lightBefore = darkBefore[position] == darkBefore[position - 4]
-            let lightAfter = darkBefore[position + 11] == darkBefore[position + 7]
+        for run in 0..<runCount where runLengths[run] >= 5 { runs += runLengths[run] - 2 }
+
+        // 1011101 spans the runs dark ≥ 1, light 1, dark 3, light 1, dark ≥ 1. Four light modules
+        // before it need the first dark run to be a single module and the light run before that
+        // to reach four modules, or to touch the edge, where the quiet zone continues it; after
+        // it, the same mirrored.
+        var run = lines[start] & 1 == 1 ? 0 : 1
+        while run + 4 < runCount {
+            defer { run += 2 }
+            guard runLengths[run + 1] == 1, runLengths[run + 2] == 3, runLengths[run + 3] == 1 else { continue }
+            let lightBefore = runLengths[run] == 1 && (run <= 1 || runLengths[run - 1] >= 4)
+            let lightAfter = runLengths[run + 4] == 1 && (run + 5 >= runCount - 1 || runLengths[run + 5] >= 4)
             if lightBefore || lightAfter { finderLike += 40 }
         }
     }

@@ -45,19 +45,37 @@ enum QRReedSolomon {
     }
 
     /// The `degree` error correction codewords for `data`: the remainder of data·x^degree
-    /// divided by the generator polynomial.
+    /// divided by the generator polynomial of that degree.
     static func errorCorrection(for data: ArraySlice<UInt8>, degree: Int) -> [UInt8] {
-        let generator = generator(degree: degree)
-        let generatorLogs = generator.map { logarithm[Int($0)] }
+        errorCorrection(for: data, generatorLogarithms: generatorLogarithms(degree: degree))
+    }
+
+    /// The generator's coefficients as logarithms, -1 for a zero coefficient; computed once per
+    /// symbol and shared by its blocks.
+    static func generatorLogarithms(degree: Int) -> [Int] {
+        generator(degree: degree).map { $0 == 0 ? -1 : logarithm[Int($0)] }
+    }
+
+    /// The remainder by polynomial long division, as the usual shift register.
+    static func errorCorrection(for data: ArraySlice<UInt8>, generatorLogarithms: [Int]) -> [UInt8] {
+        let degree = generatorLogarithms.count
         var remainder = [UInt8](repeating: 0, count: degree)
-        for byte in data {
-            let factor = byte ^ remainder[0]
-            remainder.removeFirst()
-            remainder.append(0)
-            if factor == 0 { continue }
-            let factorLog = logarithm[Int(factor)]
-            for j in 0..<degree where generator[j] != 0 {
-                remainder[j] ^= exponent[generatorLogs[j] + factorLog]
+        remainder.withUnsafeMutableBufferPointer { remainder in
+            exponent.withUnsafeBufferPointer { exponent in
+                logarithm.withUnsafeBufferPointer { logarithm in
+                    generatorLogarithms.withUnsafeBufferPointer { generator in
+                        for byte in data {
+                            let factor = byte ^ remainder[0]
+                            for j in 0..<(degree - 1) { remainder[j] = remainder[j + 1] }
+                            remainder[degree - 1] = 0
+                            guard factor != 0 else { continue }
+                            let factorLog = logarithm[Int(factor)]
+                            for j in 0..<degree where generator[j] >= 0 {
+                                remainder[j] ^= exponent[generator[j] + factorLog]
+                            }
+                        }
+                    }
+                }
             }
         }
         return remainder

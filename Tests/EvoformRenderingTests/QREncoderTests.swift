@@ -76,8 +76,11 @@ struct QREncoderReferenceTests {
             #expect(codewords.map { String(format: "%02x", $0) }.joined() == input.codewords, "\(input.text)")
             var canvas = QRCanvas(version: version)
             canvas.place(codewords)
+            let packed = canvas.maskedLines()
             for mask in 0..<8 {
-                let penalty = QRPenalty(modules: canvas.masked(mask), size: canvas.size)
+                // The packed masking the mask choice uses equals the module-by-module one.
+                #expect(packed[mask] == QRModuleLines(modules: canvas.masked(mask), size: canvas.size))
+                let penalty = QRPenalty(packed[mask])
                 #expect(
                     [penalty.runs, penalty.blocks, penalty.finderLike, penalty.balance] == input.scores[mask],
                     "\(input.version)-\(input.level) mask \(mask)")
