@@ -1,12 +1,21 @@
 import EvoformCore
+import EvoformRendering
 import Foundation
 
-/// Where a pairing QR code goes: a PNG beside the state (`state/qrcodes/NAME.png`).
+/// Where a pairing QR code goes: a PNG beside the state (`state/qrcodes/NAME.png`), and on a
+/// terminal a drawing of the `code` string that WhatsApp can scan.
 enum QRCodeOutput {
     static func write(
         name: InstanceName, code: String?, png: [UInt8]?, directory: URL, output: TextSink, draw: Bool, json: Bool
     ) {
-        guard let png else { return }
+        if let png { save(name: name, png: png, directory: directory, output: output, json: json) }
+        if draw, let code, let matrix = try? QREncoder.encode(code, level: .low) {
+            output.line("\(name): scan this with WhatsApp (Settings > Linked devices > Link a device):")
+            output.write(QRTerminalRenderer().render(matrix))
+        }
+    }
+
+    private static func save(name: InstanceName, png: [UInt8], directory: URL, output: TextSink, json: Bool) {
         let file = directory.appendingPathComponent("\(name.rawValue).png")
         do {
             try FileManager.default.createDirectory(
