@@ -1,16 +1,6 @@
 import CSQLite
 import Foundation
 
-/// A value bound to, or read from, an SQL statement. Values always travel as bound parameters,
-/// never inside SQL text.
-enum SQLiteValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-}
-
 /// One SQLite connection with a single owner (the `StateStore` that opened it). Every statement it
 /// prepares is finalised before the call that prepared it returns; errors carry SQLite's message
 /// and code but never a bound value.
