@@ -13,16 +13,6 @@ public enum JournalOutcome: Hashable, Sendable {
     case failed(status: Int?, message: String)
 }
 
-/// The state change that goes with an outcome, written in the same transaction.
-public enum StateChange: Hashable, Sendable {
-    /// Insert or update the instance's record.
-    case record(ManagedInstance)
-    /// Remove the instance's record (no error if it is already gone).
-    case forget(InstanceName)
-    /// Leave the instances as they are.
-    case none
-}
-
 /// One row of the write-ahead journal: an intent written before a call, completed after it.
 public struct JournalEntry: Hashable, Sendable, Identifiable {
     /// The row id; increases with every intent.
@@ -77,25 +67,5 @@ public struct JournalEntry: Hashable, Sendable, Identifiable {
         self.status = status
         self.startedAt = startedAt
         self.finishedAt = finishedAt
-    }
-}
-
-/// One completed apply, as the history keeps it.
-public struct ApplyRecord: Hashable, Sendable {
-    public var id: Int64
-    /// The state serial when the apply was recorded.
-    public var serial: Int
-    /// Seconds since 1970.
-    public var appliedAt: Double
-    public var user: String
-    /// What the applier chose to summarise (counts, changed names...). Never a secret.
-    public var summary: JSONValue
-
-    public init(id: Int64, serial: Int, appliedAt: Double, user: String, summary: JSONValue) {
-        self.id = id
-        self.serial = serial
-        self.appliedAt = appliedAt
-        self.user = user
-        self.summary = summary
     }
 }

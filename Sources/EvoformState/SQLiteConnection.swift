@@ -1,16 +1,6 @@
 import CSQLite
 import Foundation
 
-/// A value bound to, or read from, an SQL statement. Values always travel as bound parameters,
-/// never inside SQL text.
-enum SQLiteValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-}
-
 /// One SQLite connection with a single owner (the `StateStore` that opened it). Every statement it
 /// prepares is finalised before the call that prepared it returns; errors carry SQLite's message
 /// and code but never a bound value.
@@ -33,7 +23,13 @@ final class SQLiteConnection {
         }
         handle = opened
         sqlite3_extended_result_codes(opened, 1)
+        // Only a process other than evoform (which excludes itself with the run lock) could hold
+        // SQLite's own lock, e.g. someone inspecting the file with the sqlite3 shell.
+        sqlite3_busy_timeout(opened, Self.busyTimeoutMilliseconds)
     }
+
+    /// How long SQLite waits for its own file lock before `SQLITE_BUSY`.
+    static let busyTimeoutMilliseconds: Int32 = 5000
 
     deinit { close() }
 
@@ -50,12 +46,6 @@ final class SQLiteConnection {
     func rawHandle() throws(StateError) -> OpaquePointer {
         guard let handle else { throw StateError.closed }
         return handle
-    }
-
-    /// Waits up to `milliseconds` when another connection holds SQLite's own file lock.
-    func setBusyTimeout(milliseconds: Int32) throws(StateError) {
-        let code = sqlite3_busy_timeout(try rawHandle(), milliseconds)
-        guard code == SQLITE_OK else { throw lastError(code: code, context: "setting the busy timeout") }
     }
 
     /// Runs SQL that has no parameters (schema, pragmas, transaction control). One or more

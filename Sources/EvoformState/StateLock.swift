@@ -1,14 +1,5 @@
 import Foundation
 
-/// What `StateStore.forceUnlock` did.
-public enum ForceUnlockResult: Hashable, Sendable {
-    /// Nobody held the lock; a leftover holder record (if any) was cleared.
-    case wasFree(leftover: LockHolder?)
-    /// The lock was held, but not by a process running on this host; the lock file was removed
-    /// so the next run locks a fresh one.
-    case broken(holder: LockHolder?)
-}
-
 /// The one-run-at-a-time lock: `flock` on `<state>.lock`. The kernel drops it when the process
 /// exits however it exits, so a killed run never leaves a stale lock. The holder writes who it is
 /// into the file for the next run's error message and clears it when it releases.

@@ -22,9 +22,6 @@ public final class StateStore: @unchecked Sendable {
     private var lock: StateLock?
     private var lastSerial: Int
 
-    /// How long SQLite waits for its own file lock (only a non-evoform process could hold it).
-    static let busyTimeoutMilliseconds: Int32 = 5000
-
     private init(
         url: URL, operation: String, lineage: String, salt: [UInt8], serial: Int, now: @escaping @Sendable () -> Date,
         connection: SQLiteConnection, lock: StateLock
@@ -158,7 +155,6 @@ public final class StateStore: @unchecked Sendable {
             throw StateError.corrupt(
                 path: path, detail: "SQLite's integrity check failed (\(problems.prefix(3).joined(separator: "; ")))")
         }
-        try connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
         _ = try connection.query("PRAGMA journal_mode = WAL") { $0.text(0) }
         try connection.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
         if version < StateSchema.currentVersion {

@@ -1,4 +1,3 @@
-import EvoformCore
 import Foundation
 
 /// Timestamps as the state shows them: UTC, ISO 8601, whole seconds.
@@ -12,12 +11,5 @@ enum StateTime {
 
     static func iso8601(secondsSince1970 seconds: Double) -> String {
         iso8601(Date(timeIntervalSince1970: seconds))
-    }
-}
-
-extension JSONValue {
-    /// Parses JSON text (as the state stores it); nil if it is not JSON.
-    static func parse(_ text: String) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 }
