@@ -61,7 +61,7 @@ extension CommandContext {
         }
         let url = resolve(path: path)
         if !FileManager.default.fileExists(atPath: url.path) {
-            FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         guard let handle = try? FileHandle(forWritingTo: url) else {
             standardError.line("Warning: cannot write the log file \(path); logging to standard error instead.")
