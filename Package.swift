@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "EvoformPlanner", dependencies: ["EvoformCore"]),
         .target(name: "EvoformApplier", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformState", "EvoformRemote"]),
         .target(name: "EvoformRendering", dependencies: ["EvoformCore", "EvoformPlanner"]),
-        .target(name: "EvolutionSimulator"),
+        .target(name: "EvolutionSimulator", exclude: ["README.md"]),
         .target(
             name: "EvoformCLI",
             dependencies: [

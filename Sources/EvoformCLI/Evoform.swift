@@ -5,6 +5,7 @@ public enum Evoform {
     /// Every subcommand, in the order `evoform --help` lists them.
     public static let commands: [any Command.Type] = [
         VersionCommand.self,
+        SimCommand.self,
     ]
 
     public static let version = "0.1.0"

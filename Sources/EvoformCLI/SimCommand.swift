@@ -1,0 +1,161 @@
+import Dispatch
+import EvoformCore
+import EvolutionSimulator
+import Foundation
+
+/// `evoform sim`: serves a local imitation of the Evolution API until SIGINT or SIGTERM.
+struct SimCommand: Command {
+    static let name = "sim"
+    static let abstract = "Serve a local simulated Evolution API (v1.8.2 or v2.3.6) for tests and demos."
+    static let synopsis = """
+        [--host 127.0.0.1] [--port N] [--api-version v1|v2] [--api-key KEY] [--latency-ms N] \
+        [--fail-rate F] [--lose-response-rate F] [--seed N] [--delete-lag-ms N] [--qr-delay-ms N]
+        """
+    static let discussion = """
+        Prints "listening on http://HOST:PORT" as its first line, then serves until interrupted.
+        Faults hit mutating requests only (add --faults-affect-reads for every request).
+        Test hooks live under /__sim/ and need the global key; see
+        Sources/EvolutionSimulator/README.md.
+        """
+    static let options: [OptionSpec] = [
+        .value("host", placeholder: "ADDRESS", help: "IPv4 address to listen on (default 127.0.0.1)."),
+        .value("port", placeholder: "N", help: "TCP port (default 8080; 0 picks a free port)."),
+        .value("api-version", placeholder: "v1|v2", help: "Server generation to imitate: v1 = 1.8.2, v2 = 2.3.6 (default v2)."),
+        .value("api-key", placeholder: "KEY", help: "The global API key (default change-me)."),
+        .value("latency-ms", placeholder: "N", help: "Delay added to every API request (default 0)."),
+        .value("fail-rate", placeholder: "F", help: "Probability 0..1 of answering 500 before applying a mutating request."),
+        .value(
+            "lose-response-rate", placeholder: "F",
+            help: "Probability 0..1 of applying a mutating request, then closing without answering."),
+        .value("seed", placeholder: "N", help: "Seed for faults, ids, tokens and QR codes (default 1)."),
+        .value("delete-lag-ms", placeholder: "N", help: "v2: how long a deleted instance lingers (default 200)."),
+        .value("qr-delay-ms", placeholder: "N", help: "How long QR answers are held back (default 0; the real server: 5000)."),
+        .value("v1-storage", placeholder: "mongo|files", help: "v1: storage mode imitated (default mongo)."),
+        .flag("faults-affect-reads", help: "Let --fail-rate and --lose-response-rate hit GET requests too."),
+    ]
+
+    static let defaultPort = 8080
+    static let defaultDeleteLagMilliseconds = 200
+
+    /// The simulator configuration the arguments describe.
+    static func configuration(from arguments: ParsedArguments) throws(UsageError) -> SimulatorConfiguration {
+        if let extra = arguments.positionals.first {
+            throw UsageError("unexpected argument \"\(extra)\"", command: name)
+        }
+        let versionText = arguments.value("api-version") ?? "v2"
+        guard let version = SimulatedAPIVersion(rawValue: versionText) else {
+            throw UsageError("--api-version must be v1 or v2, not \"\(versionText)\"", command: name)
+        }
+        var configuration = SimulatorConfiguration(apiVersion: version)
+        configuration.host = arguments.value("host") ?? "127.0.0.1"
+        guard isIPv4(configuration.host) || configuration.host == "localhost" else {
+            throw UsageError("--host must be an IPv4 address such as 127.0.0.1, not \"\(configuration.host)\"", command: name)
+        }
+        configuration.port = try integer("port", in: arguments, default: defaultPort, range: 0...65535)
+        if let key = arguments.value("api-key") {
+            guard !key.isEmpty else { throw UsageError("--api-key must not be empty", command: name) }
+            configuration.apiKey = key
+        }
+        configuration.latencyMilliseconds = try integer("latency-ms", in: arguments, default: 0, range: 0...600_000)
+        configuration.failRate = try rate("fail-rate", in: arguments)
+        configuration.loseResponseRate = try rate("lose-response-rate", in: arguments)
+        if let seedText = arguments.value("seed") {
+            guard let seed = UInt64(seedText) else {
+                throw UsageError("--seed must be a whole number from 0 to \(UInt64.max), not \"\(seedText)\"", command: name)
+            }
+            configuration.seed = seed
+        }
+        configuration.deleteLagMilliseconds = try integer(
+            "delete-lag-ms", in: arguments, default: defaultDeleteLagMilliseconds, range: 0...600_000)
+        configuration.qrDelayMilliseconds = try integer("qr-delay-ms", in: arguments, default: 0, range: 0...600_000)
+        if let storageText = arguments.value("v1-storage") {
+            guard let storage = SimulatedV1Storage(rawValue: storageText) else {
+                throw UsageError("--v1-storage must be mongo or files, not \"\(storageText)\"", command: name)
+            }
+            configuration.v1Storage = storage
+        }
+        configuration.faultsAffectReads = arguments.flag("faults-affect-reads")
+        return configuration
+    }
+
+    static func run(_ arguments: ParsedArguments, in context: CommandContext) async throws -> ExitStatus {
+        let configuration = try configuration(from: arguments)
+        // Ignore the default actions first, then observe the signals through Dispatch.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let stopSignal = StopSignal()
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stopSignal.fire() }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+
+        let simulator = try await EvolutionSimulator.start(configuration)
+        context.standardOutput.line("listening on \(simulator.baseURL)")
+        context.standardError.line(
+            "evoform sim: Evolution API \(configuration.apiVersion == .v1 ? "1.8.2" : "2.3.6") simulator; "
+                + "global key from --api-key; Ctrl-C to stop")
+        await stopSignal.wait()
+        await simulator.stop()
+        context.standardError.line("evoform sim: stopped")
+        return .success
+    }
+
+    private static func integer(
+        _ option: String, in arguments: ParsedArguments, default defaultValue: Int, range: ClosedRange<Int>
+    ) throws(UsageError) -> Int {
+        guard let text = arguments.value(option) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw UsageError(
+                "--\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"",
+                command: name)
+        }
+        return value
+    }
+
+    private static func rate(_ option: String, in arguments: ParsedArguments) throws(UsageError) -> Double {
+        guard let text = arguments.value(option) else { return 0 }
+        guard let value = Double(text), value.isFinite, (0...1).contains(value) else {
+            throw UsageError("--\(option) must be a number from 0 to 1, not \"\(text)\"", command: name)
+        }
+        return value
+    }
+
+    private static func isIPv4(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && Int(part).map { $0 <= 255 } == true
+        }
+    }
+}
+
+/// A one-shot event: the first `fire` wakes every `wait`er, later ones too.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func fire() {
+        lock.lock()
+        fired = true
+        let pending = waiters
+        waiters.removeAll()
+        lock.unlock()
+        pending.forEach { $0.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if fired {
+                lock.unlock()
+                continuation.resume()
+            } else {
+                waiters.append(continuation)
+                lock.unlock()
+            }
+        }
+    }
+}

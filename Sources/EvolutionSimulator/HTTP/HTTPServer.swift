@@ -1,0 +1,325 @@
+import Foundation
+import Glibc
+
+/// What a handler wants done with a request.
+enum HTTPReply {
+    /// Send this response (the connection stays open if the request allows keep-alive).
+    case response(HTTPResponse)
+    /// Close the connection without answering.
+    case closeWithoutResponse
+    /// Run `work` on the I/O thread after a delay, without holding up other connections, and
+    /// use its reply. `work` runs even if the client has gone away meanwhile.
+    indirect case deferred(milliseconds: Int, work: () -> HTTPReply)
+}
+
+/// An HTTP/1.1 server on non-blocking sockets and one `poll` loop on a dedicated thread, so it
+/// never blocks Swift's cooperative pool. Keep-alive, pipelining (answered in order), delayed
+/// replies on timers. The handler runs on the I/O thread and must not block.
+final class HTTPServer: @unchecked Sendable {
+    typealias Handler = (HTTPRequest) -> HTTPReply
+
+    let port: Int
+    private let listener: Int32
+    private let wakePipe: (read: Int32, write: Int32)
+    private let handler: Handler
+    private let limits: HTTPLimits
+    private let idleTimeout: Duration
+    private let control = NSLock()
+    private var stopRequested = false
+    private var finished = false
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+
+    // Owned by the I/O thread only.
+    private var connections: [Int32: Connection] = [:]
+    private var timers: [Timer] = []
+    private var timerSequence = 0
+    private let dateCache = HTTPDateCache()
+    private var readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+
+    private final class Connection {
+        let descriptor: Int32
+        var parser: HTTPRequestParser
+        var output: [UInt8] = []
+        var outputOffset = 0
+        /// A request is being answered (its reply is deferred); later requests wait.
+        var busy = false
+        var closeAfterFlush = false
+        var closed = false
+        var lastActivity = ContinuousClock.now
+
+        init(descriptor: Int32, limits: HTTPLimits) {
+            self.descriptor = descriptor
+            self.parser = HTTPRequestParser(limits: limits)
+        }
+
+        var hasPendingOutput: Bool { outputOffset < output.count }
+    }
+
+    private struct Timer {
+        var deadline: ContinuousClock.Instant
+        var sequence: Int
+        var connection: Connection
+        var keepAlive: Bool
+        var work: () -> HTTPReply
+    }
+
+    /// Binds and starts serving on a new thread.
+    init(host: String, port: Int, limits: HTTPLimits, idleTimeout: Duration, handler: @escaping Handler) throws(Socket.Failure) {
+        let bound = try Socket.listen(host: host, port: port)
+        do {
+            self.wakePipe = try Socket.makeWakePipe()
+        } catch {
+            close(bound.descriptor)
+            throw error
+        }
+        self.listener = bound.descriptor
+        self.port = bound.port
+        self.handler = handler
+        self.limits = limits
+        self.idleTimeout = idleTimeout
+        let thread = Thread { [self] in self.run() }
+        thread.name = "evolution-simulator-io"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Closes the listener and every connection, and waits until the I/O thread has finished.
+    func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            control.lock()
+            if finished {
+                control.unlock()
+                continuation.resume()
+                return
+            }
+            stopRequested = true
+            stopWaiters.append(continuation)
+            control.unlock()
+            wake()
+        }
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(wakePipe.write, &byte, 1)
+    }
+
+    private var shouldStop: Bool {
+        control.lock()
+        defer { control.unlock() }
+        return stopRequested
+    }
+
+    // MARK: - The loop
+
+    private func run() {
+        var descriptors: [pollfd] = []
+        var order: [Connection] = []
+        while !shouldStop {
+            descriptors.removeAll(keepingCapacity: true)
+            order.removeAll(keepingCapacity: true)
+            descriptors.append(pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0))
+            descriptors.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0))
+            for connection in connections.values {
+                var events: Int16 = 0
+                if !connection.busy && !connection.closeAfterFlush { events |= Int16(POLLIN) }
+                if connection.hasPendingOutput { events |= Int16(POLLOUT) }
+                descriptors.append(pollfd(fd: connection.descriptor, events: events, revents: 0))
+                order.append(connection)
+            }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), pollTimeout())
+            if ready < 0 && errno != EINTR { break }
+            if descriptors[0].revents != 0 { drainWakePipe() }
+            if descriptors[1].revents & Int16(POLLIN) != 0 { acceptAll() }
+            for (index, connection) in order.enumerated() where !connection.closed {
+                let events = descriptors[index + 2].revents
+                if events == 0 { continue }
+                if events & Int16(POLLOUT) != 0 { flush(connection) }
+                if connection.closed { continue }
+                if events & Int16(POLLIN | POLLHUP | POLLERR) != 0 && !connection.busy { readAvailable(connection) }
+            }
+            fireDueTimers()
+            closeIdleConnections()
+        }
+        shutdown()
+    }
+
+    private func pollTimeout() -> Int32 {
+        guard let next = timers.map(\.deadline).min() else { return 1000 }
+        let remaining = ContinuousClock.now.duration(to: next)
+        if remaining <= .zero { return 0 }
+        let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
+        return Int32(min(milliseconds, 1000))
+    }
+
+    private func drainWakePipe() {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while Glibc.read(wakePipe.read, &bytes, bytes.count) > 0 {}
+    }
+
+    private func acceptAll() {
+        while let descriptor = Socket.accept(listener) {
+            connections[descriptor] = Connection(descriptor: descriptor, limits: limits)
+        }
+    }
+
+    private func readAvailable(_ connection: Connection) {
+        var total = 0
+        while total < 1 << 20 {
+            switch Socket.read(connection.descriptor, into: readBuffer) {
+            case .bytes(let count):
+                total += count
+                connection.lastActivity = .now
+                connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+                process(connection)
+                if connection.closed || connection.busy || connection.closeAfterFlush { return }
+                if count < readBuffer.count { return }
+            case .wouldBlock:
+                return
+            case .closed:
+                closeConnection(connection)
+                return
+            }
+        }
+    }
+
+    /// Answers every complete request in the connection's buffer, in order, until one is deferred.
+    private func process(_ connection: Connection) {
+        while !connection.busy && !connection.closeAfterFlush && !connection.closed {
+            let request: HTTPRequest?
+            do {
+                request = try connection.parser.next()
+            } catch {
+                respondToParseError(error, on: connection)
+                break
+            }
+            guard let request else {
+                if connection.parser.takeContinueRequest() {
+                    connection.output.append(contentsOf: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                    flush(connection)
+                }
+                break
+            }
+            apply(handler(request), to: connection, keepAlive: request.keepAlive)
+        }
+    }
+
+    private func apply(_ reply: HTTPReply, to connection: Connection, keepAlive: Bool) {
+        switch reply {
+        case .response(let response):
+            guard !connection.closed else { return }
+            connection.output.append(contentsOf: response.serialized(keepAlive: keepAlive, date: dateCache.current()))
+            if !keepAlive { connection.closeAfterFlush = true }
+            flush(connection)
+        case .closeWithoutResponse:
+            closeConnection(connection)
+        case .deferred(let milliseconds, let work):
+            connection.busy = true
+            timerSequence += 1
+            timers.append(
+                Timer(
+                    deadline: .now + .milliseconds(milliseconds), sequence: timerSequence, connection: connection,
+                    keepAlive: keepAlive, work: work))
+        }
+    }
+
+    private func fireDueTimers() {
+        while true {
+            let now = ContinuousClock.now
+            guard let index = dueTimerIndex(now: now) else { return }
+            let timer = timers.remove(at: index)
+            let connection = timer.connection
+            connection.busy = false
+            let reply = timer.work()
+            if connection.closed {
+                // The client left; the work still ran (as on a real server). Follow deferred
+                // chains so their effects happen too.
+                if case .deferred = reply { apply(reply, to: connection, keepAlive: false) }
+                continue
+            }
+            apply(reply, to: connection, keepAlive: timer.keepAlive)
+            if !connection.busy && !connection.closed { process(connection) }
+        }
+    }
+
+    private func dueTimerIndex(now: ContinuousClock.Instant) -> Int? {
+        var best: Int?
+        for (index, timer) in timers.enumerated() where timer.deadline <= now {
+            if let current = best, (timers[current].deadline, timers[current].sequence) <= (timer.deadline, timer.sequence) {
+                continue
+            }
+            best = index
+        }
+        return best
+    }
+
+    private func respondToParseError(_ error: HTTPParseError, on connection: Connection) {
+        let response: HTTPResponse
+        switch error {
+        case .bodyTooLarge:
+            // body-parser's error through the Express error handler.
+            response = .json(
+                413,
+                ["status": 413, "error": "Internal Server Error", "response": ["message": "request entity too large"]])
+        default:
+            // Node's HTTP parser answers a bare status line and closes.
+            response = HTTPResponse(status: error.status)
+        }
+        connection.output.append(contentsOf: response.serialized(keepAlive: false, date: dateCache.current()))
+        connection.closeAfterFlush = true
+        flush(connection)
+    }
+
+    private func flush(_ connection: Connection) {
+        guard !connection.closed else { return }
+        while connection.hasPendingOutput {
+            let result = connection.output.withUnsafeBytes { bytes in
+                Socket.write(connection.descriptor, UnsafeRawBufferPointer(rebasing: bytes[connection.outputOffset...]))
+            }
+            switch result {
+            case .wrote(let count):
+                connection.outputOffset += count
+                connection.lastActivity = .now
+            case .wouldBlock:
+                return
+            case .failed:
+                closeConnection(connection)
+                return
+            }
+        }
+        connection.output.removeAll(keepingCapacity: true)
+        connection.outputOffset = 0
+        if connection.closeAfterFlush { closeConnection(connection) }
+    }
+
+    private func closeConnection(_ connection: Connection) {
+        guard !connection.closed else { return }
+        connection.closed = true
+        connections[connection.descriptor] = nil
+        close(connection.descriptor)
+    }
+
+    private func closeIdleConnections() {
+        let now = ContinuousClock.now
+        for connection in connections.values
+        where !connection.busy && !connection.hasPendingOutput && connection.lastActivity.duration(to: now) > idleTimeout {
+            closeConnection(connection)
+        }
+    }
+
+    private func shutdown() {
+        for connection in Array(connections.values) { closeConnection(connection) }
+        timers.removeAll()
+        close(listener)
+        close(wakePipe.read)
+        close(wakePipe.write)
+        readBuffer.deallocate()
+        readBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        control.lock()
+        finished = true
+        let waiters = stopWaiters
+        stopWaiters.removeAll()
+        control.unlock()
+        for waiter in waiters { waiter.resume() }
+    }
+}
