@@ -28,7 +28,7 @@ struct WireJSONParser {
         let value = try parseValue()
         skipWhitespace()
         if position < bytes.count {
-            throw failure("Unexpected non-whitespace character after JSON")
+            throw failure("Unexpected non-whitespace character after JSON", inJSON: false)
         }
         return value
     }
@@ -269,8 +269,8 @@ struct WireJSONParser {
         return Failure(message: "Unexpected token '\(character)', \(excerpt) is not valid JSON")
     }
 
-    private func failure(_ text: String) -> Failure {
-        var message = "\(text) in JSON at position \(position)"
+    private func failure(_ text: String, inJSON: Bool = true) -> Failure {
+        var message = "\(text)\(inJSON ? " in JSON" : "") at position \(position)"
         if reportsLineAndColumn {
             var line = 1
             var column = 1
