@@ -179,7 +179,7 @@ extension ManifestDecoder {
             return
                 "event \(MessageText.quoted(text)) is not known by Evolution API \(fixed.rawValue) (only \(other) has it); remove it, or set server.apiVersion to \"\(other)\""
         }
-        if let suggestion = Suggestion.closest(to: text, in: eventCandidates) {
+        if let suggestion = MessageText.suggestion(to: text, in: eventCandidates) {
             return "unknown event \(MessageText.quoted(text)); did you mean \(MessageText.quoted(suggestion))?"
         }
         return
@@ -217,7 +217,7 @@ extension ManifestDecoder {
             var message = "unknown ignoreChanges entry \(MessageText.quoted(text))"
             let manifestSpelling = ManifestField.byFlatKey[text]?.target?.rawValue
                 ?? ManifestField.webhookObjectKeys.first { "webhook." + $0.key == text }?.value.target?.rawValue
-            if let suggestion = manifestSpelling ?? Suggestion.closest(to: text, in: Lifecycle.ignoreKeys) {
+            if let suggestion = manifestSpelling ?? MessageText.suggestion(to: text, in: Lifecycle.ignoreKeys) {
                 message += "; did you mean \(MessageText.quoted(suggestion))?"
             } else {
                 message +=
