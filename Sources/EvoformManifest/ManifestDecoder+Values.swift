@@ -30,11 +30,11 @@ extension ManifestDecoder {
                 entry.value = .string(text)
             }
         case .url:
-            if case .text(let text, _) = resolveString(node, path: path, expected: "a URL string") {
+            if case .text(let text, let interpolated) = resolveString(node, path: path, expected: "a URL string") {
                 let (subject, sample) =
                     field == .chatwootURL
                     ? ("Chatwoot URL", "https://app.chatwoot.com") : ("webhook URL", "https://hooks.example.com/evolution")
-                if let problem = ValueRules.urlProblem(text, subject: subject, sample: sample) {
+                if let problem = ValueRules.urlProblem(text, subject: subject, sample: sample, show: !interpolated) {
                     error(at: node, path: path, problem)
                 } else {
                     entry.value = .string(text)

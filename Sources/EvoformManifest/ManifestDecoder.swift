@@ -104,8 +104,10 @@ struct ManifestDecoder {
             switch member.key {
             case "url":
                 switch serverString(value, path: path, field: "url", settings: &settings) {
-                case .text(let text, _):
-                    if let problem = ValueRules.urlProblem(text, subject: "server URL", sample: "https://evolution.example.com") {
+                case .text(let text, let interpolated):
+                    if let problem = ValueRules.urlProblem(
+                        text, subject: "server URL", sample: "https://evolution.example.com", show: !interpolated)
+                    {
                         error(at: value, path: path, problem)
                     } else {
                         settings.url = text
