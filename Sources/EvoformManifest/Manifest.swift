@@ -95,7 +95,7 @@ extension Manifest {
         for reference in eventReferences where !known.contains(reference.event) {
             var message =
                 "event \(MessageText.quoted(reference.event.rawValue)) is not known by the server, which speaks Evolution API \(version.rawValue)"
-            if let suggestion = Suggestion.closest(to: reference.event.rawValue, in: catalog),
+            if let suggestion = MessageText.suggestion(to: reference.event.rawValue, in: catalog),
                 suggestion != reference.event.rawValue
             {
                 message += "; did you mean \(MessageText.quoted(suggestion))?"

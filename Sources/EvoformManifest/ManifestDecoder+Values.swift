@@ -30,11 +30,11 @@ extension ManifestDecoder {
                 entry.value = .string(text)
             }
         case .url:
-            if case .text(let text, _) = resolveString(node, path: path, expected: "a URL string") {
+            if case .text(let text, let interpolated) = resolveString(node, path: path, expected: "a URL string") {
                 let (subject, sample) =
                     field == .chatwootURL
                     ? ("Chatwoot URL", "https://app.chatwoot.com") : ("webhook URL", "https://hooks.example.com/evolution")
-                if let problem = ValueRules.urlProblem(text, subject: subject, sample: sample) {
+                if let problem = ValueRules.urlProblem(text, subject: subject, sample: sample, show: !interpolated) {
                     error(at: node, path: path, problem)
                 } else {
                     entry.value = .string(text)
@@ -179,7 +179,7 @@ extension ManifestDecoder {
             return
                 "event \(MessageText.quoted(text)) is not known by Evolution API \(fixed.rawValue) (only \(other) has it); remove it, or set server.apiVersion to \"\(other)\""
         }
-        if let suggestion = Suggestion.closest(to: text, in: eventCandidates) {
+        if let suggestion = MessageText.suggestion(to: text, in: eventCandidates) {
             return "unknown event \(MessageText.quoted(text)); did you mean \(MessageText.quoted(suggestion))?"
         }
         return
@@ -217,7 +217,7 @@ extension ManifestDecoder {
             var message = "unknown ignoreChanges entry \(MessageText.quoted(text))"
             let manifestSpelling = ManifestField.byFlatKey[text]?.target?.rawValue
                 ?? ManifestField.webhookObjectKeys.first { "webhook." + $0.key == text }?.value.target?.rawValue
-            if let suggestion = manifestSpelling ?? Suggestion.closest(to: text, in: Lifecycle.ignoreKeys) {
+            if let suggestion = manifestSpelling ?? MessageText.suggestion(to: text, in: Lifecycle.ignoreKeys) {
                 message += "; did you mean \(MessageText.quoted(suggestion))?"
             } else {
                 message +=

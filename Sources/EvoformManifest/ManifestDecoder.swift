@@ -50,7 +50,7 @@ struct ManifestDecoder {
             firstMember[member.key] = member
             if !Self.rootKeys.contains(member.key) {
                 var message = "unknown key \(MessageText.quoted(member.key))"
-                if let suggestion = Suggestion.closest(to: member.key, in: Self.rootKeys) {
+                if let suggestion = MessageText.suggestion(to: member.key, in: Self.rootKeys) {
                     message += "; did you mean \(MessageText.quoted(suggestion))?"
                 } else if ManifestField.instanceKeys.contains(member.key) {
                     message += "; instance settings belong in an entry of \"instances\": [{...}] (or in \"defaults\")"
@@ -104,8 +104,10 @@ struct ManifestDecoder {
             switch member.key {
             case "url":
                 switch serverString(value, path: path, field: "url", settings: &settings) {
-                case .text(let text, _):
-                    if let problem = ValueRules.urlProblem(text, subject: "server URL", sample: "https://evolution.example.com") {
+                case .text(let text, let interpolated):
+                    if let problem = ValueRules.urlProblem(
+                        text, subject: "server URL", sample: "https://evolution.example.com", show: !interpolated)
+                    {
                         error(at: value, path: path, problem)
                     } else {
                         settings.url = text
@@ -130,7 +132,7 @@ struct ManifestDecoder {
                         settings.apiVersion = choice
                     } else {
                         var message = "apiVersion must be \"auto\", \"v1\" or \"v2\", not \(MessageText.quoted(text))"
-                        if let suggestion = Suggestion.closest(to: text, in: APIVersionChoice.allCases.map(\.rawValue)) {
+                        if let suggestion = MessageText.suggestion(to: text, in: APIVersionChoice.allCases.map(\.rawValue)) {
                             message += "; did you mean \(MessageText.quoted(suggestion))?"
                         }
                         error(at: value, path: path, message)
@@ -452,7 +454,7 @@ struct ManifestDecoder {
 
     mutating func unknownKey(_ member: JSONCMember, path: String, candidates: [String], context: String) {
         var message = "unknown key \(MessageText.quoted(member.key))"
-        if let suggestion = Suggestion.closest(to: member.key, in: candidates) {
+        if let suggestion = MessageText.suggestion(to: member.key, in: candidates) {
             message += "; did you mean \(MessageText.quoted(suggestion))?"
         } else if Self.unmanagedKeys.contains(member.key) {
             message += "; evoform does not manage this server option: remove it"

@@ -15,6 +15,16 @@ enum MessageText {
         return JSONValue.string(String(Substring(scalars.prefix(quoteLimit - 1))) + "…").canonicalText
     }
 
+    /// The longest word "did you mean" considers; edit distance is quadratic, and a longer word
+    /// is no typo of a key or an event name.
+    static let suggestionLimit = 64
+
+    /// `Suggestion.closest`, skipped for words far longer than any candidate.
+    static func suggestion(to word: String, in candidates: [String]) -> String? {
+        guard word.utf8.count <= suggestionLimit else { return nil }
+        return Suggestion.closest(to: word, in: candidates)
+    }
+
     /// `a`, `a and b`, `a, b and c`.
     static func list(_ items: [String], conjunction: String = "and") -> String {
         switch items.count {

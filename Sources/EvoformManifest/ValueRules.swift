@@ -80,10 +80,10 @@ enum ValueRules {
     }
 
     /// Absolute `http://` or `https://` URLs with a host (and a numeric port, if any).
-    /// `subject` names the value in the message (`webhook URL`); `show` is false for values that
-    /// must not be echoed.
+    /// `subject` names the value in the message (`webhook URL`); `show` is false for values read
+    /// from the environment, which are never echoed (a URL may carry credentials).
     static func urlProblem(_ url: String, subject: String, sample: String, show: Bool = true) -> String? {
-        let shown = show ? " \(MessageText.quoted(url))" : ""
+        let shown = show ? " \(MessageText.quoted(url))" : " read from the environment"
         let example = "use an absolute http(s) URL such as \"\(sample)\""
         if url.isEmpty { return "the \(subject) is empty; \(example)" }
         if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
