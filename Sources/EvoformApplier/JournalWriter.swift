@@ -28,8 +28,8 @@ actor JournalWriter {
     func resolve(_ id: JournalEntry.ID, _ resolution: String, change: StateChange) throws {
         switch change {
         case .record(let instance): try journal.record(instance)
-        case .forget(let name): try journal.forget(name)
-        case .none: break
+        case .forget(let name) where try journal.instance(named: name) != nil: try journal.forget(name)
+        case .forget, .none: break
         }
         try journal.resolveJournalEntry(id, as: resolution)
     }
