@@ -1,4 +1,5 @@
 import EvoformCore
+import EvoformManifest
 import EvolutionSimulator
 import Foundation
 
@@ -40,7 +41,7 @@ struct DemoCommand: Command {
         defer { try? FileManager.default.removeItem(at: folder) }
 
         var environment = context.environment
-        for variable in referencedVariables(in: text) where environment[variable] == nil {
+        for variable in ManifestLoader.variablesWithoutDefault(in: text) where environment[variable] == nil {
             environment[variable] = "demo-" + variable.lowercased().replacingOccurrences(of: "_", with: "-")
         }
         environment["EVOLUTION_API_URL"] = simulator.baseURL
@@ -68,18 +69,6 @@ struct DemoCommand: Command {
             out.line("The fleet converged: \(requests.filter(\.isMutating).count) mutating requests in all; the final plan made none.")
         }
         return status
-    }
-
-    /// Every `NAME` used as `${NAME}` or `${NAME:-default}` in the manifest text.
-    static func referencedVariables(in text: String) -> [String] {
-        var names: [String] = []
-        var rest = Substring(text)
-        while let start = rest.range(of: "${") {
-            rest = rest[start.upperBound...]
-            let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            if !name.isEmpty, !names.contains(String(name)) { names.append(String(name)) }
-        }
-        return names
     }
 }
 

@@ -1,3 +1,4 @@
+import EvoformManifest
 import EvolutionSimulator
 import Foundation
 import Testing
@@ -11,14 +12,8 @@ import Testing
     static func environment(for manifest: URL) throws -> [String: String] {
         let text = try String(contentsOf: manifest, encoding: .utf8)
         var environment: [String: String] = [:]
-        var rest = Substring(text)
-        while let start = rest.range(of: "${") {
-            rest = rest[start.upperBound...]
-            let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            let hasDefault = rest.dropFirst(name.count).hasPrefix(":-")
-            if !name.isEmpty, !hasDefault, !name.hasPrefix("EVOLUTION_API") {
-                environment[String(name)] = "e2e-" + name.lowercased().replacingOccurrences(of: "_", with: "-")
-            }
+        for name in ManifestLoader.variablesWithoutDefault(in: text) where !name.hasPrefix("EVOLUTION_API") {
+            environment[name] = "e2e-" + name.lowercased().replacingOccurrences(of: "_", with: "-")
         }
         return environment
     }
@@ -129,6 +124,24 @@ import Testing
         #expect(try harness.run(["apply", "--auto-approve"]).status == 0)
         try await assertConverged(harness)
         await harness.stop()
+    }
+
+    @Test(arguments: ["v1", "v2"])
+    func demoConvergesTheExampleFleet(version: String) throws {
+        let process = Process()
+        process.executableURL = Harness.binary
+        process.arguments = ["demo", "--api-version", version, "--latency-ms", "0"]
+        process.currentDirectoryURL = Harness.repository
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("Apply complete: 50 created"))
+        #expect(text.hasSuffix("the final plan made none.\n"))
     }
 
     @Test(arguments: versions)
