@@ -127,6 +127,8 @@ private struct JSONCParser {
     mutating func parseObject(depth: Int, line: Int, column: Int) throws(JSONCProblem) -> [JSONCMember] {
         index += 1
         var members: [JSONCMember] = []
+        // Repeated keys: a linear scan is cheapest for the small objects a manifest is made of;
+        // a large object switches to a dictionary so the cost stays linear.
         var firstLineOfKey: [String: Int] = [:]
         path.append(nil)
         defer { path.removeLast() }
@@ -160,12 +162,21 @@ private struct JSONCParser {
                 throw problem(at: index, "expected a value for the key \(MessageText.quoted(key)), found \(describe(at: index))")
             }
             let value = try parseValue(depth: depth + 1)
-            if let firstLine = firstLineOfKey[key] {
+            let firstLine: Int?
+            if members.count < 16 {
+                firstLine = members.first { $0.key == key }?.keyLine
+            } else {
+                if firstLineOfKey.isEmpty {
+                    for member in members.reversed() { firstLineOfKey[member.key] = member.keyLine }
+                }
+                firstLine = firstLineOfKey[key]
+            }
+            if let firstLine {
                 problems.append(
                     JSONCProblem(
                         line: keyLine, column: keyColumn, path: JSONPath.render(path.compactMap { $0 }),
                         message: "duplicate key \(MessageText.quoted(key)) (first at line \(firstLine)); remove one of them"))
-            } else {
+            } else if !firstLineOfKey.isEmpty {
                 firstLineOfKey[key] = keyLine
             }
             members.append(JSONCMember(key: key, keyLine: keyLine, keyColumn: keyColumn, value: value))
