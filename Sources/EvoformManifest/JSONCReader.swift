@@ -66,6 +66,11 @@ private struct JSONCParser {
     var cursorLine = 1
     var cursorColumn = 1
 
+    // Scratch stacks: a container's children are collected here and copied out once, at their
+    // exact size, when the container closes (nested containers push and pop above them).
+    var memberStack: [JSONCMember] = []
+    var nodeStack: [JSONCNode] = []
+
     init(bytes: [UInt8], maximumDepth: Int) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
@@ -126,7 +131,9 @@ private struct JSONCParser {
 
     mutating func parseObject(depth: Int, line: Int, column: Int) throws(JSONCProblem) -> [JSONCMember] {
         index += 1
-        var members: [JSONCMember] = []
+        let base = memberStack.count
+        defer { memberStack.removeSubrange(base...) }
+        var memberCount: Int { memberStack.count - base }
         // Repeated keys: a linear scan is cheapest for the small objects a manifest is made of;
         // a large object switches to a dictionary so the cost stays linear.
         var firstLineOfKey: [String: Int] = [:]
@@ -142,7 +149,7 @@ private struct JSONCParser {
             let byte = bytes[index]
             if byte == Byte.closeBrace {
                 index += 1
-                return members
+                return Array(memberStack[base...])
             }
             guard byte == Byte.quote else {
                 throw unexpectedInObject(at: index)
@@ -163,11 +170,11 @@ private struct JSONCParser {
             }
             let value = try parseValue(depth: depth + 1)
             let firstLine: Int?
-            if members.count < 16 {
-                firstLine = members.first { $0.key == key }?.keyLine
+            if memberCount < 16 {
+                firstLine = memberStack[base...].first { $0.key == key }?.keyLine
             } else {
                 if firstLineOfKey.isEmpty {
-                    for member in members.reversed() { firstLineOfKey[member.key] = member.keyLine }
+                    for member in memberStack[base...].reversed() { firstLineOfKey[member.key] = member.keyLine }
                 }
                 firstLine = firstLineOfKey[key]
             }
@@ -179,7 +186,7 @@ private struct JSONCParser {
             } else if !firstLineOfKey.isEmpty {
                 firstLineOfKey[key] = keyLine
             }
-            members.append(JSONCMember(key: key, keyLine: keyLine, keyColumn: keyColumn, value: value))
+            memberStack.append(JSONCMember(key: key, keyLine: keyLine, keyColumn: keyColumn, value: value))
             try skipTrivia()
             guard index < bytes.count else {
                 path[path.count - 1] = nil
@@ -191,7 +198,7 @@ private struct JSONCParser {
                 index += 1
             case Byte.closeBrace:
                 index += 1
-                return members
+                return Array(memberStack[base...])
             case Byte.quote:
                 throw problem(at: index, "expected \",\" or \"}\" after the value of \(MessageText.quoted(key)); a comma is missing before this key")
             default:
@@ -219,7 +226,8 @@ private struct JSONCParser {
 
     mutating func parseArray(depth: Int, line: Int, column: Int) throws(JSONCProblem) -> [JSONCNode] {
         index += 1
-        var items: [JSONCNode] = []
+        let base = nodeStack.count
+        defer { nodeStack.removeSubrange(base...) }
         path.append(nil)
         defer { path.removeLast() }
         while true {
@@ -231,13 +239,14 @@ private struct JSONCParser {
             }
             if bytes[index] == Byte.closeBracket {
                 index += 1
-                return items
+                return Array(nodeStack[base...])
             }
-            path[path.count - 1] = .index(items.count)
+            path[path.count - 1] = .index(nodeStack.count - base)
             if bytes[index] == Byte.comma {
                 throw problem(at: index, "unexpected \",\"; expected a value or \"]\"")
             }
-            items.append(try parseValue(depth: depth + 1))
+            let item = try parseValue(depth: depth + 1)
+            nodeStack.append(item)
             try skipTrivia()
             guard index < bytes.count else {
                 path[path.count - 1] = nil
@@ -249,7 +258,7 @@ private struct JSONCParser {
                 index += 1
             case Byte.closeBracket:
                 index += 1
-                return items
+                return Array(nodeStack[base...])
             case Byte.closeBrace:
                 throw problem(at: index, "expected \",\" or \"]\", found \"}\"; the array opened at line \(line), column \(column) is not closed")
             default:
