@@ -305,7 +305,7 @@ struct ManifestDecoder {
             }
             let own = decodeSettings(members, path: path, isDefaults: false)
             var settings = inherited
-            for entry in own.entries {
+            own.forEachEntry { entry in
                 settings[entry.field] = entry.isNull ? nil : entry
             }
             applyDependencies(to: &settings)
@@ -381,7 +381,11 @@ struct ManifestDecoder {
         }
 
         let chatwootFields = ManifestField.chatwootFields
-        guard !ManifestField.chatwootEssentials.allSatisfy({ settings[$0] != nil }) else { return }
+        var presentCount = 0
+        var anyChatwoot = false
+        for field in ManifestField.chatwootEssentials where settings[field] != nil { presentCount += 1 }
+        for field in chatwootFields where settings[field] != nil { anyChatwoot = true }
+        guard anyChatwoot, presentCount < ManifestField.chatwootEssentials.count else { return }
         let present = ManifestField.chatwootEssentials.filter { settings[$0] != nil }
         let own = chatwootFields.compactMap { settings[$0] }.filter { !$0.fromDefaults }
         if own.isEmpty {
@@ -409,11 +413,12 @@ struct ManifestDecoder {
     /// not managed.
     private func normalise(_ settings: Settings, name: InstanceName) -> DesiredInstance {
         var instance = DesiredInstance(name: name)
-        let entries = settings.entries
-        instance.configuration.values.reserveCapacity(entries.count + 2)
-        for entry in entries {
+        var count = 0
+        settings.forEachEntry { _ in count += 1 }
+        instance.configuration.values.reserveCapacity(count + 2)
+        settings.forEachEntry { entry in
             let field = entry.field
-            guard let value = entry.value else { continue }
+            guard let value = entry.value else { return }
             switch (field, value) {
             case (.preventDestroy, .bool(let flag)):
                 instance.lifecycle.preventDestroy = flag

@@ -77,6 +77,13 @@ struct Settings {
     /// The settings given, in `ManifestField` order.
     var entries: [SettingEntry] { slots.compactMap { $0 } }
 
+    /// Calls `body` with each setting given, in `ManifestField` order, without building an array.
+    func forEachEntry(_ body: (SettingEntry) throws -> Void) rethrows {
+        for slot in slots {
+            if let entry = slot { try body(entry) }
+        }
+    }
+
     /// Marks every setting as inherited from `defaults`.
     mutating func markInherited() {
         for entry in slots { entry?.fromDefaults = true }
