@@ -83,9 +83,6 @@ private struct JSONCParser {
             index = 3
             cursorOffset = 3
         }
-        if let invalid = UTF8Validation.firstInvalidOffset(in: bytes, from: index) {
-            throw problem(at: invalid, "the file is not valid UTF-8 text; save it as UTF-8")
-        }
         try skipTrivia()
         guard index < bytes.count else { return JSONCDocument(root: nil, problems: problems) }
         let root = try parseValue(depth: 1)
@@ -285,7 +282,11 @@ private struct JSONCParser {
                 return text
             }
             if byte == Byte.backslash || byte < 0x20 { break }
-            index += 1
+            if byte < 0x80 {
+                index += 1
+            } else {
+                index += try validSequenceLength(at: index)
+            }
         }
         var buffer: [UInt8] = Array(bytes[contentStart..<index])
         while true {
@@ -308,9 +309,25 @@ private struct JSONCParser {
                 }
                 throw problem(at: index, "a control character (\(Self.codePoint(UInt32(byte)))) must be escaped inside a string")
             }
-            buffer.append(byte)
-            index += 1
+            if byte < 0x80 {
+                buffer.append(byte)
+                index += 1
+            } else {
+                let length = try validSequenceLength(at: index)
+                buffer.append(contentsOf: bytes[index..<(index + length)])
+                index += length
+            }
         }
+    }
+
+    /// The length of the UTF-8 sequence starting at `offset`; an invalid one is an error. Strings
+    /// are checked as they are read (they are the only place text can hide); elsewhere any
+    /// non-ASCII byte is a syntax error anyway, and comments are skipped.
+    mutating func validSequenceLength(at offset: Int) throws(JSONCProblem) -> Int {
+        guard let length = UTF8Validation.sequenceLength(in: bytes, at: offset) else {
+            throw problem(at: offset, "the file is not valid UTF-8 text; save it as UTF-8")
+        }
+        return length
     }
 
     mutating func parseEscape(into buffer: inout [UInt8]) throws(JSONCProblem) {
@@ -555,6 +572,9 @@ private struct JSONCParser {
         guard offset < bytes.count else { return "the end of the file" }
         let byte = bytes[offset]
         if byte < 0x80 { return describeRaw(byte) }
+        if UTF8Validation.sequenceLength(in: bytes, at: offset) == nil {
+            return "a byte that is not valid UTF-8 (0x\(String(byte, radix: 16, uppercase: true)))"
+        }
         var end = offset + 1
         while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
         let text = String(decoding: bytes[offset..<end], as: UTF8.self)
@@ -568,36 +588,29 @@ private struct JSONCParser {
     }
 }
 
-/// Finds the first byte that breaks UTF-8 (overlong forms, surrogates and values past U+10FFFF
-/// included), so the error can point at it.
+/// Checks UTF-8 one sequence at a time (overlong forms, surrogates and values past U+10FFFF are
+/// invalid), so an error can point at the exact byte.
 enum UTF8Validation {
-    static func firstInvalidOffset(in bytes: [UInt8], from start: Int = 0) -> Int? {
-        let count = bytes.count
-        var index = start
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 {
-                index += 1
-                continue
-            }
-            let length: Int
-            var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; secondRange = 0xA0...0xBF
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; secondRange = 0x80...0x9F
-            case 0xF0: length = 4; secondRange = 0x90...0xBF
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; secondRange = 0x80...0x8F
-            default: return index
-            }
-            guard index + length <= count, secondRange.contains(bytes[index + 1]) else { return index }
-            for continuation in 2..<length where bytes[index + continuation] & 0xC0 != 0x80 {
-                return index
-            }
-            index += length
+    /// The length (2-4) of the valid multi-byte sequence at `index`, or nil. ASCII is 1.
+    static func sequenceLength(in bytes: [UInt8], at index: Int) -> Int? {
+        let lead = bytes[index]
+        if lead < 0x80 { return 1 }
+        let length: Int
+        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; secondRange = 0x80...0x9F
+        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        default: return nil
         }
-        return nil
+        guard index + length <= bytes.count, secondRange.contains(bytes[index + 1]) else { return nil }
+        for continuation in 2..<length where bytes[index + continuation] & 0xC0 != 0x80 {
+            return nil
+        }
+        return length
     }
 }
