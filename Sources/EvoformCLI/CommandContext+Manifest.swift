@@ -46,8 +46,11 @@ extension CommandContext {
     public func report(warnings: [Diagnostic]) {
         let useColor = standardError.isTerminal && environment["NO_COLOR"] == nil
         let prefix = useColor ? "\u{1B}[1;33mWarning:\u{1B}[0m " : "Warning: "
+        guard !warnings.isEmpty else { return }
+        var text = ""
         for warning in warnings {
-            standardError.line(prefix + warning.description)
+            text += prefix + warning.description + "\n"
         }
+        standardError.write(text)
     }
 }

@@ -66,6 +66,11 @@ private struct JSONCParser {
     var cursorLine = 1
     var cursorColumn = 1
 
+    // Scratch stacks: a container's children are collected here and copied out once, at their
+    // exact size, when the container closes (nested containers push and pop above them).
+    var memberStack: [JSONCMember] = []
+    var nodeStack: [JSONCNode] = []
+
     init(bytes: [UInt8], maximumDepth: Int) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
@@ -77,9 +82,6 @@ private struct JSONCParser {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             index = 3
             cursorOffset = 3
-        }
-        if let invalid = UTF8Validation.firstInvalidOffset(in: bytes, from: index) {
-            throw problem(at: invalid, "the file is not valid UTF-8 text; save it as UTF-8")
         }
         try skipTrivia()
         guard index < bytes.count else { return JSONCDocument(root: nil, problems: problems) }
@@ -126,7 +128,11 @@ private struct JSONCParser {
 
     mutating func parseObject(depth: Int, line: Int, column: Int) throws(JSONCProblem) -> [JSONCMember] {
         index += 1
-        var members: [JSONCMember] = []
+        let base = memberStack.count
+        defer { memberStack.removeSubrange(base...) }
+        var memberCount: Int { memberStack.count - base }
+        // Repeated keys: a linear scan is cheapest for the small objects a manifest is made of;
+        // a large object switches to a dictionary so the cost stays linear.
         var firstLineOfKey: [String: Int] = [:]
         path.append(nil)
         defer { path.removeLast() }
@@ -140,7 +146,7 @@ private struct JSONCParser {
             let byte = bytes[index]
             if byte == Byte.closeBrace {
                 index += 1
-                return members
+                return Array(memberStack[base...])
             }
             guard byte == Byte.quote else {
                 throw unexpectedInObject(at: index)
@@ -160,15 +166,24 @@ private struct JSONCParser {
                 throw problem(at: index, "expected a value for the key \(MessageText.quoted(key)), found \(describe(at: index))")
             }
             let value = try parseValue(depth: depth + 1)
-            if let firstLine = firstLineOfKey[key] {
+            let firstLine: Int?
+            if memberCount < 16 {
+                firstLine = memberStack[base...].first { $0.key == key }?.keyLine
+            } else {
+                if firstLineOfKey.isEmpty {
+                    for member in memberStack[base...].reversed() { firstLineOfKey[member.key] = member.keyLine }
+                }
+                firstLine = firstLineOfKey[key]
+            }
+            if let firstLine {
                 problems.append(
                     JSONCProblem(
                         line: keyLine, column: keyColumn, path: JSONPath.render(path.compactMap { $0 }),
                         message: "duplicate key \(MessageText.quoted(key)) (first at line \(firstLine)); remove one of them"))
-            } else {
+            } else if !firstLineOfKey.isEmpty {
                 firstLineOfKey[key] = keyLine
             }
-            members.append(JSONCMember(key: key, keyLine: keyLine, keyColumn: keyColumn, value: value))
+            memberStack.append(JSONCMember(key: key, keyLine: keyLine, keyColumn: keyColumn, value: value))
             try skipTrivia()
             guard index < bytes.count else {
                 path[path.count - 1] = nil
@@ -180,7 +195,7 @@ private struct JSONCParser {
                 index += 1
             case Byte.closeBrace:
                 index += 1
-                return members
+                return Array(memberStack[base...])
             case Byte.quote:
                 throw problem(at: index, "expected \",\" or \"}\" after the value of \(MessageText.quoted(key)); a comma is missing before this key")
             default:
@@ -208,7 +223,8 @@ private struct JSONCParser {
 
     mutating func parseArray(depth: Int, line: Int, column: Int) throws(JSONCProblem) -> [JSONCNode] {
         index += 1
-        var items: [JSONCNode] = []
+        let base = nodeStack.count
+        defer { nodeStack.removeSubrange(base...) }
         path.append(nil)
         defer { path.removeLast() }
         while true {
@@ -220,13 +236,14 @@ private struct JSONCParser {
             }
             if bytes[index] == Byte.closeBracket {
                 index += 1
-                return items
+                return Array(nodeStack[base...])
             }
-            path[path.count - 1] = .index(items.count)
+            path[path.count - 1] = .index(nodeStack.count - base)
             if bytes[index] == Byte.comma {
                 throw problem(at: index, "unexpected \",\"; expected a value or \"]\"")
             }
-            items.append(try parseValue(depth: depth + 1))
+            let item = try parseValue(depth: depth + 1)
+            nodeStack.append(item)
             try skipTrivia()
             guard index < bytes.count else {
                 path[path.count - 1] = nil
@@ -238,7 +255,7 @@ private struct JSONCParser {
                 index += 1
             case Byte.closeBracket:
                 index += 1
-                return items
+                return Array(nodeStack[base...])
             case Byte.closeBrace:
                 throw problem(at: index, "expected \",\" or \"]\", found \"}\"; the array opened at line \(line), column \(column) is not closed")
             default:
@@ -265,7 +282,11 @@ private struct JSONCParser {
                 return text
             }
             if byte == Byte.backslash || byte < 0x20 { break }
-            index += 1
+            if byte < 0x80 {
+                index += 1
+            } else {
+                index += try validSequenceLength(at: index)
+            }
         }
         var buffer: [UInt8] = Array(bytes[contentStart..<index])
         while true {
@@ -288,9 +309,25 @@ private struct JSONCParser {
                 }
                 throw problem(at: index, "a control character (\(Self.codePoint(UInt32(byte)))) must be escaped inside a string")
             }
-            buffer.append(byte)
-            index += 1
+            if byte < 0x80 {
+                buffer.append(byte)
+                index += 1
+            } else {
+                let length = try validSequenceLength(at: index)
+                buffer.append(contentsOf: bytes[index..<(index + length)])
+                index += length
+            }
         }
+    }
+
+    /// The length of the UTF-8 sequence starting at `offset`; an invalid one is an error. Strings
+    /// are checked as they are read (they are the only place text can hide); elsewhere any
+    /// non-ASCII byte is a syntax error anyway, and comments are skipped.
+    mutating func validSequenceLength(at offset: Int) throws(JSONCProblem) -> Int {
+        guard let length = UTF8Validation.sequenceLength(in: bytes, at: offset) else {
+            throw problem(at: offset, "the file is not valid UTF-8 text; save it as UTF-8")
+        }
+        return length
     }
 
     mutating func parseEscape(into buffer: inout [UInt8]) throws(JSONCProblem) {
@@ -535,6 +572,9 @@ private struct JSONCParser {
         guard offset < bytes.count else { return "the end of the file" }
         let byte = bytes[offset]
         if byte < 0x80 { return describeRaw(byte) }
+        if UTF8Validation.sequenceLength(in: bytes, at: offset) == nil {
+            return "a byte that is not valid UTF-8 (0x\(String(byte, radix: 16, uppercase: true)))"
+        }
         var end = offset + 1
         while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
         let text = String(decoding: bytes[offset..<end], as: UTF8.self)
@@ -548,36 +588,29 @@ private struct JSONCParser {
     }
 }
 
-/// Finds the first byte that breaks UTF-8 (overlong forms, surrogates and values past U+10FFFF
-/// included), so the error can point at it.
+/// Checks UTF-8 one sequence at a time (overlong forms, surrogates and values past U+10FFFF are
+/// invalid), so an error can point at the exact byte.
 enum UTF8Validation {
-    static func firstInvalidOffset(in bytes: [UInt8], from start: Int = 0) -> Int? {
-        let count = bytes.count
-        var index = start
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 {
-                index += 1
-                continue
-            }
-            let length: Int
-            var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; secondRange = 0xA0...0xBF
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; secondRange = 0x80...0x9F
-            case 0xF0: length = 4; secondRange = 0x90...0xBF
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; secondRange = 0x80...0x8F
-            default: return index
-            }
-            guard index + length <= count, secondRange.contains(bytes[index + 1]) else { return index }
-            for continuation in 2..<length where bytes[index + continuation] & 0xC0 != 0x80 {
-                return index
-            }
-            index += length
+    /// The length (2-4) of the valid multi-byte sequence at `index`, or nil. ASCII is 1.
+    static func sequenceLength(in bytes: [UInt8], at index: Int) -> Int? {
+        let lead = bytes[index]
+        if lead < 0x80 { return 1 }
+        let length: Int
+        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; secondRange = 0x80...0x9F
+        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        default: return nil
         }
-        return nil
+        guard index + length <= bytes.count, secondRange.contains(bytes[index + 1]) else { return nil }
+        for continuation in 2..<length where bytes[index + continuation] & 0xC0 != 0x80 {
+            return nil
+        }
+        return length
     }
 }

@@ -35,14 +35,31 @@ public struct EventReference: Sendable, Hashable {
     public var instance: InstanceName
     public var event: EventName
     public var location: SourceLocation
-    /// The JSON path of the name, e.g. `instances[3].events[1]`.
-    public var path: String
+    /// The path of the list, and the name's index in it (nil when `listPath` is the full path).
+    private var listPath: String
+    private var index: Int?
+
+    /// The JSON path of the name, e.g. `instances[3].events[1]` (rendered on demand: a large
+    /// manifest holds tens of thousands of these).
+    public var path: String {
+        guard let index else { return listPath }
+        return JSONPath.appending(index: index, to: listPath)
+    }
 
     public init(instance: InstanceName, event: EventName, location: SourceLocation, path: String) {
         self.instance = instance
         self.event = event
         self.location = location
-        self.path = path
+        self.listPath = path
+        self.index = nil
+    }
+
+    init(instance: InstanceName, item: EventItem) {
+        self.instance = instance
+        self.event = item.name
+        self.location = item.location
+        self.listPath = item.listPath
+        self.index = item.index
     }
 }
 

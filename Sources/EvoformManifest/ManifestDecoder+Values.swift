@@ -12,12 +12,17 @@ extension ManifestDecoder {
     }
 
     /// Reads one setting. Errors are recorded; the entry's value is nil when unusable.
-    mutating func decodeEntry(_ field: ManifestField, node: JSONCNode, key: String, path: String) -> SettingEntry {
-        var entry = SettingEntry(field: field, value: nil, key: key, location: location(of: node), path: path)
+    mutating func decodeEntry(
+        _ field: ManifestField, node: JSONCNode, key: String, parentPath: String, memberKey: String
+    ) -> SettingEntry {
+        let entry = SettingEntry(
+            field: field, key: key, location: location(of: node), parentPath: parentPath, memberKey: memberKey)
         if case .null = node.value {
             entry.isNull = true
             return entry
         }
+        // Rendered here only for the kinds that can report a problem about the value itself.
+        var path: String { entry.path }
         switch field.kind {
         case .bool:
             guard case .bool(let value) = node.value else {
@@ -89,84 +94,84 @@ extension ManifestDecoder {
         return entry
     }
 
-    private mutating func decodeSecret(_ node: JSONCNode, path: String, isInstanceToken: Bool) -> SettingValue? {
-        guard case .text(let text, let interpolated) = resolveString(node, path: path, expected: "a string") else {
+    private mutating func decodeSecret(_ node: JSONCNode, path: @autoclosure () -> String, isInstanceToken: Bool) -> SettingValue? {
+        guard case .text(let text, let interpolated) = resolveString(node, path: path(), expected: "a string") else {
             return nil
         }
         if !interpolated {
-            warnLiteralSecret(at: node, path: path)
+            warnLiteralSecret(at: node, path: path())
         }
         if isInstanceToken, let problem = ValueRules.tokenProblem(text, interpolated: interpolated) {
-            error(at: node, path: path, problem)
+            error(at: node, path: path(), problem)
             return nil
         }
         if !isInstanceToken, text.isEmpty {
-            error(at: node, path: path, "the Chatwoot token is empty; give the access token of your Chatwoot user")
+            error(at: node, path: path(), "the Chatwoot token is empty; give the access token of your Chatwoot user")
             return nil
         }
         return .secret(Secret(text))
     }
 
-    mutating func warnLiteralSecret(at node: JSONCNode, path: String) {
+    mutating func warnLiteralSecret(at node: JSONCNode, path: @autoclosure () -> String) {
         warning(
-            at: node, path: path,
+            at: node, path: path(),
             "this secret is written in the file; use ${VAR} to read it from the environment, so the file is safe to commit")
     }
 
-    private mutating func decodeAccountID(_ node: JSONCNode, path: String) -> SettingValue? {
+    private mutating func decodeAccountID(_ node: JSONCNode, path: @autoclosure () -> String) -> SettingValue? {
         let fix = "use the number of your Chatwoot account, e.g. 1"
         switch node.value {
         case .number(let number):
             guard number >= 1, number == number.rounded(), number < 9e15 else {
                 error(
-                    at: node, path: path,
+                    at: node, path: path(),
                     "chatwoot_account_id must be a whole number of 1 or more, not \(JSONValue.number(number).canonicalText); \(fix)")
                 return nil
             }
             return .integer(Int(number))
         case .string:
-            guard case .text(let text, let interpolated) = resolveString(node, path: path, expected: "a string") else {
+            guard case .text(let text, let interpolated) = resolveString(node, path: path(), expected: "a string") else {
                 return nil
             }
             guard let number = Int(text), number >= 1, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 let shown = interpolated ? "the value read from the environment" : MessageText.quoted(text)
-                error(at: node, path: path, "chatwoot_account_id must be a whole number of 1 or more, not \(shown); \(fix)")
+                error(at: node, path: path(), "chatwoot_account_id must be a whole number of 1 or more, not \(shown); \(fix)")
                 return nil
             }
             return .integer(number)
         default:
-            typeMismatch(node, path: path, expected: "a whole number or a string of digits")
+            typeMismatch(node, path: path(), expected: "a whole number or a string of digits")
             return nil
         }
     }
 
-    private mutating func decodeEvents(_ node: JSONCNode, path: String) -> SettingValue? {
+    private mutating func decodeEvents(_ node: JSONCNode, path: @autoclosure () -> String) -> SettingValue? {
         guard case .array(let elements) = node.value else {
-            typeMismatch(node, path: path, expected: "an array of event names such as [\"MESSAGES_UPSERT\"]")
+            typeMismatch(node, path: path(), expected: "an array of event names such as [\"MESSAGES_UPSERT\"]")
             return nil
         }
         let known = knownEvents
-        var firstLine: [EventName: Int] = [:]
+        let listPath = path()
         var items: [EventItem] = []
+        items.reserveCapacity(elements.count)
         var usable = true
         for (offset, element) in elements.enumerated() {
-            let elementPath = JSONPath.appending(index: offset, to: path)
-            let resolved = resolveString(element, path: elementPath, expected: "an event name (a string)")
+            let resolved = resolveString(
+                element, path: JSONPath.appending(index: offset, to: listPath), expected: "an event name (a string)")
             guard case .text(let text, _) = resolved else {
                 if case .invalid = resolved { usable = false }
                 continue
             }
             let name = EventName(text)
             if !known.contains(name) {
-                error(at: element, path: elementPath, unknownEventMessage(text))
+                error(at: element, path: JSONPath.appending(index: offset, to: listPath), unknownEventMessage(text))
                 usable = false
-            } else if let line = firstLine[name] {
+            } else if let first = items.first(where: { $0.name == name }) {
                 error(
-                    at: element, path: elementPath,
-                    "event \(MessageText.quoted(text)) is listed twice (first at line \(line)); remove one")
+                    at: element, path: JSONPath.appending(index: offset, to: listPath),
+                    "event \(MessageText.quoted(text)) is listed twice (first at line \(first.location.line)); remove one")
             } else {
-                firstLine[name] = element.line
-                items.append(EventItem(name: name, location: location(of: element), path: elementPath))
+                items.append(EventItem(name: name, location: location(of: element), listPath: listPath, index: offset))
             }
         }
         return usable ? .events(items) : nil
@@ -187,7 +192,16 @@ extension ManifestDecoder {
     }
 
     /// The names `events` may use: the fixed version's list, or both lists for `auto`.
-    var knownEvents: Set<EventName> { EventCatalog.known(by: apiVersion.fixed) }
+    var knownEvents: Set<EventName> {
+        switch apiVersion.fixed {
+        case nil: EventCatalog.any
+        case .v1: Self.knownByV1
+        case .v2: Self.knownByV2
+        }
+    }
+
+    private static let knownByV1 = EventCatalog.known(by: .v1)
+    private static let knownByV2 = EventCatalog.known(by: .v2)
 
     /// The same names in catalogue order, for deterministic suggestions.
     var eventCandidates: [String] {
@@ -195,15 +209,15 @@ extension ManifestDecoder {
         return (EventCatalog.v2 + EventCatalog.v1.filter { !EventCatalog.v2.contains($0) }).map(\.rawValue)
     }
 
-    private mutating func decodeIgnoreKeys(_ node: JSONCNode, path: String) -> SettingValue? {
+    private mutating func decodeIgnoreKeys(_ node: JSONCNode, path: @autoclosure () -> String) -> SettingValue? {
         guard case .array(let elements) = node.value else {
-            typeMismatch(node, path: path, expected: "an array of field names such as [\"webhook\", \"settings.msgCall\"]")
+            typeMismatch(node, path: path(), expected: "an array of field names such as [\"webhook\", \"settings.msgCall\"]")
             return nil
         }
         var fields: [Field] = []
         var usable = true
         for (offset, element) in elements.enumerated() {
-            let elementPath = JSONPath.appending(index: offset, to: path)
+            let elementPath = JSONPath.appending(index: offset, to: path())
             let resolved = resolveString(element, path: elementPath, expected: "a field name (a string)")
             guard case .text(let text, _) = resolved else {
                 if case .invalid = resolved { usable = false }
@@ -230,10 +244,10 @@ extension ManifestDecoder {
 
     /// Reads a string value and expands its `${VAR}` references. A variable that is not set is
     /// an error when variables are required, a warning otherwise; either way `.missing`.
-    mutating func resolveString(_ node: JSONCNode, path: String, expected: String) -> ResolvedString {
-        switch readString(node, path: path, expected: expected) {
+    mutating func resolveString(_ node: JSONCNode, path: @autoclosure () -> String, expected: String) -> ResolvedString {
+        switch readString(node, path: path(), expected: expected) {
         case .missing(let names):
-            reportMissing(names, at: node, path: path)
+            reportMissing(names, at: node, path: path())
             return .missing(names)
         case let other:
             return other
@@ -241,44 +255,44 @@ extension ManifestDecoder {
     }
 
     /// `resolveString` without reporting missing variables (the caller decides).
-    mutating func readString(_ node: JSONCNode, path: String, expected: String) -> ResolvedString {
+    mutating func readString(_ node: JSONCNode, path: @autoclosure () -> String, expected: String) -> ResolvedString {
         guard case .string(let raw) = node.value else {
-            typeMismatch(node, path: path, expected: expected)
+            typeMismatch(node, path: path(), expected: expected)
             return .invalid
         }
         let expansion: Interpolation.Expansion
         do {
             expansion = try Interpolation.expand(raw, environment: environment)
         } catch {
-            self.error(at: node, path: path, error.message)
+            self.error(at: node, path: path(), error.message)
             return .invalid
         }
         if !expansion.missing.isEmpty { return .missing(expansion.missing) }
         return .text(expansion.text, interpolated: expansion.isInterpolated)
     }
 
-    mutating func reportMissing(_ names: [String], at node: JSONCNode, path: String) {
+    mutating func reportMissing(_ names: [String], at node: JSONCNode, path: @autoclosure () -> String) {
         var reported: Set<String> = []
         for name in names where reported.insert(name).inserted {
-            let diagnostic = missingVariableDiagnostic(name, at: node, path: path)
+            let diagnostic = missingVariableDiagnostic(name, at: node, path: path())
             diagnostics.append(diagnostic)
         }
     }
 
-    func missingVariableDiagnostic(_ name: String, at node: JSONCNode, path: String) -> Diagnostic {
+    func missingVariableDiagnostic(_ name: String, at node: JSONCNode, path: @autoclosure () -> String) -> Diagnostic {
         if requireVariables {
             return Diagnostic(
-                at: location(of: node), path: path, severity: .error,
+                at: location(of: node), path: path(), severity: .error,
                 "environment variable \(name) is not set; export it, or write ${\(name):-default} to give a default")
         }
         return Diagnostic(
-            at: location(of: node), path: path, severity: .warning,
+            at: location(of: node), path: path(), severity: .warning,
             "environment variable \(name) is not set; checks that need its value were skipped (plan and apply will require it)"
         )
     }
 
     /// `expected a boolean (true or false), found a string`, with a hint for quoted literals.
-    mutating func typeMismatch(_ node: JSONCNode, path: String, expected: String) {
+    mutating func typeMismatch(_ node: JSONCNode, path: @autoclosure () -> String, expected: String) {
         var message = "expected \(expected), found \(node.typeDescription)"
         if case .string(let text) = node.value {
             if expected.hasPrefix("a boolean"), text == "true" || text == "false" {
@@ -287,6 +301,6 @@ extension ManifestDecoder {
                 message += "; write \(text) without quotes"
             }
         }
-        error(at: node, path: path, message)
+        error(at: node, path: path(), message)
     }
 }

@@ -14,6 +14,8 @@ struct ManifestDecoder {
     var instanceCount = 0
     /// Instance names that could not be resolved (validate mode), by path: the raw text stands in.
     var unresolvedNames: [String: String] = [:]
+    /// Whether the reader found repeated keys (then only the first of each counts).
+    var documentHasDuplicateKeys = false
 
     static let rootKeys = ["$schema", "server", "defaults", "instances"]
     static let serverKeys = ["url", "apiKey", "apiVersion", "insecure"]
@@ -64,7 +66,7 @@ struct ManifestDecoder {
             manifest.server = decodeServer(server.value)
         }
         apiVersion = manifest.server.apiVersion
-        var defaults: Settings = [:]
+        var defaults = Settings()
         if let member = firstMember["defaults"] {
             if case .object(let defaultMembers) = member.value.value {
                 defaults = decodeSettings(defaultMembers, path: "defaults", isDefaults: true)
@@ -173,58 +175,71 @@ struct ManifestDecoder {
     /// Reads the settings of an instance entry or of `defaults`, by meaning. Two spellings of one
     /// setting must agree.
     mutating func decodeSettings(_ members: [JSONCMember], path: String, isDefaults: Bool) -> Settings {
-        var settings: Settings = [:]
-        var seen: Set<String> = []
-        for member in members where seen.insert(member.key).inserted {
-            let memberPath = JSONPath.appending(key: member.key, to: path)
+        var settings = Settings()
+        for member in uniqueMembers(members) {
             switch member.key {
             case "webhook":
-                decodeWebhook(member.value, path: memberPath, into: &settings)
+                decodeWebhook(member.value, parentPath: path, into: &settings)
             case "lifecycle":
                 decodeNested(
-                    member.value, path: memberPath, prefix: "lifecycle", keys: ManifestField.lifecycleKeys,
-                    expected: "an object {\"preventDestroy\", \"ignoreChanges\"}", into: &settings)
+                    member.value, path: JSONPath.appending(key: "lifecycle", to: path), prefix: "lifecycle",
+                    keys: ManifestField.lifecycleKeys, expected: "an object {\"preventDestroy\", \"ignoreChanges\"}",
+                    into: &settings)
             default:
                 guard let field = ManifestField.byFlatKey[member.key] else {
                     unknownKey(
-                        member, path: memberPath, candidates: ManifestField.instanceKeys,
-                        context: isDefaults ? "defaults" : "an instance")
+                        member, path: JSONPath.appending(key: member.key, to: path),
+                        candidates: ManifestField.instanceKeys, context: isDefaults ? "defaults" : "an instance")
                     continue
                 }
                 if isDefaults, field == .instanceName {
                     error(
-                        atKeyOf: member, path: memberPath,
+                        atKeyOf: member, path: JSONPath.appending(key: member.key, to: path),
                         "instanceName cannot be set in defaults: each instance names itself; remove it here")
                     continue
                 }
                 if isDefaults, field == .token {
                     error(
-                        atKeyOf: member, path: memberPath,
+                        atKeyOf: member, path: JSONPath.appending(key: member.key, to: path),
                         "token cannot be set in defaults: tokens must be unique per instance; set \"token\" in each instance")
                     continue
                 }
-                store(decodeEntry(field, node: member.value, key: member.key, path: memberPath), into: &settings)
+                store(
+                    decodeEntry(field, node: member.value, key: member.key, parentPath: path, memberKey: member.key),
+                    into: &settings)
             }
         }
         return settings
     }
 
+    /// The members of an object, each key once (the reader already reported repeated keys; the
+    /// first occurrence counts).
+    private func uniqueMembers(_ members: [JSONCMember]) -> [JSONCMember] {
+        guard documentHasDuplicateKeys else { return members }
+        var seen: Set<String> = []
+        return members.filter { seen.insert($0.key).inserted }
+    }
+
     /// `webhook` is a URL string (the documented payload) or the v2 object.
-    private mutating func decodeWebhook(_ node: JSONCNode, path: String, into settings: inout Settings) {
+    private mutating func decodeWebhook(_ node: JSONCNode, parentPath: String, into settings: inout Settings) {
         switch node.value {
         case .string:
-            store(decodeEntry(.webhookURL, node: node, key: "webhook", path: path), into: &settings)
+            store(
+                decodeEntry(.webhookURL, node: node, key: "webhook", parentPath: parentPath, memberKey: "webhook"),
+                into: &settings)
         case .object:
             decodeNested(
-                node, path: path, prefix: "webhook", keys: ManifestField.webhookObjectKeys,
-                expected: "", into: &settings)
+                node, path: JSONPath.appending(key: "webhook", to: parentPath), prefix: "webhook",
+                keys: ManifestField.webhookObjectKeys, expected: "", into: &settings)
         case .null:
             for field in [ManifestField.webhookURL, .webhookEnabled] {
-                store(decodeEntry(field, node: node, key: "webhook", path: path), into: &settings)
+                store(
+                    decodeEntry(field, node: node, key: "webhook", parentPath: parentPath, memberKey: "webhook"),
+                    into: &settings)
             }
         default:
             typeMismatch(
-                node, path: path,
+                node, path: JSONPath.appending(key: "webhook", to: parentPath),
                 expected: "a URL string or an object {\"url\", \"enabled\", \"byEvents\", \"base64\", \"events\"}")
         }
     }
@@ -238,15 +253,16 @@ struct ManifestDecoder {
             typeMismatch(node, path: path, expected: expected)
             return
         }
-        var seen: Set<String> = []
-        for member in members where seen.insert(member.key).inserted {
-            let memberPath = JSONPath.appending(key: member.key, to: path)
+        for member in uniqueMembers(members) {
             guard let field = keys.first(where: { $0.key == member.key })?.value else {
-                unknownKey(member, path: memberPath, candidates: keys.map(\.key), context: "\"\(prefix)\"")
+                unknownKey(
+                    member, path: JSONPath.appending(key: member.key, to: path), candidates: keys.map(\.key),
+                    context: "\"\(prefix)\"")
                 continue
             }
             store(
-                decodeEntry(field, node: member.value, key: "\(prefix).\(member.key)", path: memberPath),
+                decodeEntry(
+                    field, node: member.value, key: prefix + "." + member.key, parentPath: path, memberKey: member.key),
                 into: &settings)
         }
     }
@@ -277,7 +293,7 @@ struct ManifestDecoder {
 
     private mutating func decodeInstances(_ entries: [JSONCNode], defaults: Settings, into manifest: inout Manifest) {
         var inherited = defaults
-        for key in Array(inherited.keys) { inherited[key]!.fromDefaults = true }
+        inherited.markInherited()
         var firstNameUse: [InstanceName: (path: String, line: Int)] = [:]
         var firstTokenUse: [String: (path: String, line: Int)] = [:]
         manifest.instances.reserveCapacity(entries.count)
@@ -289,8 +305,8 @@ struct ManifestDecoder {
             }
             let own = decodeSettings(members, path: path, isDefaults: false)
             var settings = inherited
-            for (field, entry) in own {
-                settings[field] = entry.isNull ? nil : entry
+            own.forEachEntry { entry in
+                settings[entry.field] = entry.isNull ? nil : entry
             }
             applyDependencies(to: &settings)
 
@@ -334,8 +350,7 @@ struct ManifestDecoder {
             manifest.locations[name] = nameEntry.location
             if case .events(let items)? = settings[.events]?.value {
                 for item in items {
-                    manifest.eventReferences.append(
-                        EventReference(instance: name, event: item.name, location: item.location, path: item.path))
+                    manifest.eventReferences.append(EventReference(instance: name, item: item))
                 }
             }
         }
@@ -346,7 +361,7 @@ struct ManifestDecoder {
     /// are silently not inherited when they come from `defaults`.
     private mutating func applyDependencies(to settings: inout Settings) {
         if settings[.webhookURL] == nil {
-            for field in ManifestField.webhookOptions + [.webhookEnabled] {
+            for field in ManifestField.webhookDependents {
                 guard let entry = settings[field] else { continue }
                 if entry.fromDefaults {
                     settings[field] = nil
@@ -365,9 +380,13 @@ struct ManifestDecoder {
             }
         }
 
-        let chatwootFields = ManifestField.chatwootEssentials + ManifestField.chatwootOptions
+        let chatwootFields = ManifestField.chatwootFields
+        var presentCount = 0
+        var anyChatwoot = false
+        for field in ManifestField.chatwootEssentials where settings[field] != nil { presentCount += 1 }
+        for field in chatwootFields where settings[field] != nil { anyChatwoot = true }
+        guard anyChatwoot, presentCount < ManifestField.chatwootEssentials.count else { return }
         let present = ManifestField.chatwootEssentials.filter { settings[$0] != nil }
-        guard present.count < ManifestField.chatwootEssentials.count else { return }
         let own = chatwootFields.compactMap { settings[$0] }.filter { !$0.fromDefaults }
         if own.isEmpty {
             for field in chatwootFields { settings[field] = nil }
@@ -394,8 +413,12 @@ struct ManifestDecoder {
     /// not managed.
     private func normalise(_ settings: Settings, name: InstanceName) -> DesiredInstance {
         var instance = DesiredInstance(name: name)
-        for (field, entry) in settings {
-            guard let value = entry.value else { continue }
+        var count = 0
+        settings.forEachEntry { _ in count += 1 }
+        instance.configuration.values.reserveCapacity(count + 2)
+        settings.forEachEntry { entry in
+            let field = entry.field
+            guard let value = entry.value else { return }
             switch (field, value) {
             case (.preventDestroy, .bool(let flag)):
                 instance.lifecycle.preventDestroy = flag
@@ -436,20 +459,20 @@ struct ManifestDecoder {
         SourceLocation(file: file, line: node.line, column: node.column)
     }
 
-    mutating func error(at node: JSONCNode, path: String, _ message: String) {
-        error(at: location(of: node), path: path, message)
+    mutating func error(at node: JSONCNode, path: @autoclosure () -> String, _ message: String) {
+        error(at: location(of: node), path: path(), message)
     }
 
-    mutating func error(at location: SourceLocation, path: String, _ message: String) {
-        diagnostics.append(Diagnostic(at: location, path: path, severity: .error, message))
+    mutating func error(at location: SourceLocation, path: @autoclosure () -> String, _ message: String) {
+        diagnostics.append(Diagnostic(at: location, path: path(), severity: .error, message))
     }
 
-    mutating func error(atKeyOf member: JSONCMember, path: String, _ message: String) {
-        error(at: SourceLocation(file: file, line: member.keyLine, column: member.keyColumn), path: path, message)
+    mutating func error(atKeyOf member: JSONCMember, path: @autoclosure () -> String, _ message: String) {
+        error(at: SourceLocation(file: file, line: member.keyLine, column: member.keyColumn), path: path(), message)
     }
 
-    mutating func warning(at node: JSONCNode, path: String, _ message: String) {
-        diagnostics.append(Diagnostic(at: location(of: node), path: path, severity: .warning, message))
+    mutating func warning(at node: JSONCNode, path: @autoclosure () -> String, _ message: String) {
+        diagnostics.append(Diagnostic(at: location(of: node), path: path(), severity: .warning, message))
     }
 
     mutating func unknownKey(_ member: JSONCMember, path: String, candidates: [String], context: String) {

@@ -3,7 +3,7 @@ import EvoformCore
 /// Every setting an instance entry (or `defaults`) can hold, whatever its spelling. Each has one
 /// or more keys: the documented create payload (`webhook_by_events`), the real server's v1
 /// payload (`webhook_base64`), and v2 camelCase (`webhookBase64`, nested `webhook.base64`).
-enum ManifestField: String, CaseIterable, Sendable, Hashable, Comparable {
+enum ManifestField: Int, CaseIterable, Sendable, Hashable, Comparable {
     case instanceName, token, qrcode, integration
     case webhookURL, webhookEnabled, webhookByEvents, webhookBase64, events
     case chatwootAccountID, chatwootToken, chatwootURL
@@ -77,7 +77,7 @@ enum ManifestField: String, CaseIterable, Sendable, Hashable, Comparable {
         case .webhookEnabled: "webhook.enabled"
         case .preventDestroy: "lifecycle.preventDestroy"
         case .ignoreChanges: "lifecycle.ignoreChanges"
-        default: Self.flatKeys.first { $0.value == self }.map(\.key) ?? rawValue
+        default: Self.flatKeys.first { $0.value == self }.map(\.key) ?? "\(self)"
         }
     }
 
@@ -93,6 +93,12 @@ enum ManifestField: String, CaseIterable, Sendable, Hashable, Comparable {
 
     /// Webhook settings that only mean something with a webhook URL.
     static let webhookOptions: [ManifestField] = [.webhookByEvents, .webhookBase64, .events]
+
+    /// Settings dropped from an instance without a webhook URL (inherited) or reported (its own).
+    static let webhookDependents: [ManifestField] = webhookOptions + [.webhookEnabled]
+
+    /// Every Chatwoot setting.
+    static let chatwootFields: [ManifestField] = chatwootEssentials + chatwootOptions
 
     /// Keys of an instance entry, in the order "did you mean" lists them. `webhook` and
     /// `lifecycle` are handled apart (they may hold objects).
@@ -170,7 +176,7 @@ enum ManifestField: String, CaseIterable, Sendable, Hashable, Comparable {
     /// Every key an instance entry accepts, for "did you mean".
     static let instanceKeys: [String] = flatKeys.map(\.key) + ["webhook", "lifecycle"]
 
-    static func < (lhs: ManifestField, rhs: ManifestField) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
+    static let count = allCases.count
+
+    static func < (lhs: ManifestField, rhs: ManifestField) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -41,6 +41,7 @@ public enum ManifestLoader {
                 ])
         }
         var decoder = ManifestDecoder(file: path, environment: environment, requireVariables: requireVariables)
+        decoder.documentHasDuplicateKeys = !document.problems.isEmpty
         for problem in document.problems {
             decoder.diagnostics.append(
                 Diagnostic(

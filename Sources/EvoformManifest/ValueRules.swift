@@ -9,6 +9,7 @@ enum ValueRules {
         if name.isEmpty {
             return "instanceName is empty; name the instance with lowercase letters and digits, e.g. \"sales01\""
         }
+        if name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }) { return nil }
         var hasUppercase = false
         var hasAccent = false
         var hasSpace = false
@@ -83,6 +84,7 @@ enum ValueRules {
     /// `subject` names the value in the message (`webhook URL`); `show` is false for values read
     /// from the environment, which are never echoed (a URL may carry credentials).
     static func urlProblem(_ url: String, subject: String, sample: String, show: Bool = true) -> String? {
+        if isPlainValidURL(url) { return nil }
         let shown = show ? " \(MessageText.quoted(url))" : " read from the environment"
         let example = "use an absolute http(s) URL such as \"\(sample)\""
         if url.isEmpty { return "the \(subject) is empty; \(example)" }
@@ -133,6 +135,37 @@ enum ValueRules {
             }
         }
         return nil
+    }
+
+    /// The common case, checked on bytes without allocating: an ASCII `http(s)://host/...`
+    /// URL with no spaces or control characters. Anything else takes the careful path.
+    static func isPlainValidURL(_ url: String) -> Bool {
+        var utf8 = url.utf8.makeIterator()
+        var scheme: [UInt8] = []
+        scheme.reserveCapacity(8)
+        while let byte = utf8.next() {
+            scheme.append(byte | 0x20)
+            if byte == UInt8(ascii: ":") { break }
+            if scheme.count > 6 { return false }
+        }
+        guard scheme == Array("http:".utf8) || scheme == Array("https:".utf8),
+            utf8.next() == UInt8(ascii: "/"), utf8.next() == UInt8(ascii: "/")
+        else { return false }
+        var hostLength = 0
+        var inAuthority = true
+        while let byte = utf8.next() {
+            if byte <= 0x20 || byte >= 0x7F { return false }
+            guard inAuthority else { continue }
+            switch byte {
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+                inAuthority = false
+            default:
+                // A port, user info or IPv6 literal takes the careful path.
+                guard isHostByte(byte), byte != UInt8(ascii: "%") else { return false }
+                hostLength += 1
+            }
+        }
+        return hostLength > 0
     }
 
     private static func isHostByte(_ byte: UInt8) -> Bool {

@@ -251,6 +251,14 @@ import Testing
         #expect(problem(bytes: [0x22, 0xE2, 0x82]) != nil)
     }
 
+    @Test func namesAnInvalidByteOutsideStringsAndIgnoresOneInAComment() throws {
+        let found = problem(bytes: Array("[1, ".utf8) + [0xFF] + Array("]".utf8))
+        #expect(found?.message == "expected a value, found a byte that is not valid UTF-8 (0xFF)")
+        #expect(found?.column == 5)
+        let commented = try JSONCReader.read(Array("[1 // caf".utf8) + [0xE9] + Array("\n]".utf8))
+        #expect(commented.root?.jsonValue == .array([1]))
+    }
+
     @Test func acceptsNestingUpToTheLimitAndRejectsDeeper() throws {
         let depth = JSONCReader.defaultMaximumDepth
         _ = try read(String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
