@@ -4,8 +4,19 @@ import EvoformCore
 public enum Evoform {
     /// Every subcommand, in the order `evoform --help` lists them.
     public static let commands: [any Command.Type] = [
-        VersionCommand.self,
+        ValidateCommand.self,
+        PlanCommand.self,
+        ApplyCommand.self,
+        DestroyCommand.self,
+        ImportCommand.self,
+        ShowCommand.self,
+        StateCommand.self,
+        ForceUnlockCommand.self,
+        QRCommand.self,
         SimCommand.self,
+        DemoCommand.self,
+        CompletionCommand.self,
+        VersionCommand.self,
     ]
 
     public static let version = "0.1.0"
@@ -80,7 +91,7 @@ public enum Evoform {
 /// `evoform version`.
 struct VersionCommand: Command {
     static let name = "version"
-    static let abstract = "Print evoform's version."
+    static let abstract = "Print the evoform version."
     static let synopsis = "[--json]"
     static let options: [OptionSpec] = [CommonOptions.json]
 

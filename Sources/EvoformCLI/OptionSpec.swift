@@ -60,7 +60,7 @@ public enum CommonOptions {
         "lock-timeout", placeholder: "DURATION", help: "How long to wait for the state lock, e.g. 30s (default 0s).")
     public static let insecure = OptionSpec.flag("insecure", help: "Skip TLS certificate verification (warned).")
     public static let target = OptionSpec.value(
-        "target", placeholder: "NAME", repeatable: true, help: "Limit the run to this instance (repeatable).")
+        "target", placeholder: "NAME", repeatable: true, help: "Limit the run to this instance.")
 
     /// The connection and state options of every command that talks to a server.
     public static let remote: [OptionSpec] = [file, state, server, apiKey, timeout, lockTimeout, insecure]

@@ -80,24 +80,30 @@ struct SimCommand: Command {
 
     static func run(_ arguments: ParsedArguments, in context: CommandContext) async throws -> ExitStatus {
         let configuration = try configuration(from: arguments)
-        // Ignore the default actions first, then observe the signals through Dispatch.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
         let stopSignal = StopSignal()
-        let sources = [SIGINT, SIGTERM].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stopSignal.fire() }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
+        return try await serve(
+            configuration, in: context, onReady: { stopSignal.observe([SIGINT, SIGTERM]) },
+            until: { await stopSignal.wait() })
+    }
 
-        let simulator = try await EvolutionSimulator.start(configuration)
+    /// Starts the simulator, runs `onReady`, announces the address on the first line of standard
+    /// output, serves until `stopRequested` returns, then stops it.
+    static func serve(
+        _ configuration: SimulatorConfiguration, in context: CommandContext, onReady: () -> Void = {},
+        until stopRequested: () async -> Void
+    ) async throws -> ExitStatus {
+        let simulator: EvolutionSimulator
+        do {
+            simulator = try await EvolutionSimulator.start(configuration)
+        } catch let error as SimulatorError {
+            throw SimCommandError(message: error.description)
+        }
+        onReady()
         context.standardOutput.line("listening on \(simulator.baseURL)")
         context.standardError.line(
-            "evoform sim: Evolution API \(configuration.apiVersion == .v1 ? "1.8.2" : "2.3.6") simulator; "
-                + "global key from --api-key; Ctrl-C to stop")
-        await stopSignal.wait()
+            "evoform sim: Evolution API \(configuration.apiVersion == .v1 ? "1.8.2" : "2.3.6") simulator "
+                + "(test hooks under /__sim/); Ctrl-C to stop")
+        await stopRequested()
         await simulator.stop()
         context.standardError.line("evoform sim: stopped")
         return .success
@@ -131,11 +137,33 @@ struct SimCommand: Command {
     }
 }
 
+/// The simulator could not start (e.g. the port is taken).
+struct SimCommandError: UserFacingError {
+    var message: String
+    var userMessage: String { "\(message); choose another --port or stop what is using it" }
+}
+
 /// A one-shot event: the first `fire` wakes every `wait`er, later ones too.
 final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var fired = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var sources: [any DispatchSourceSignal] = []
+
+    /// Fires on any of `signals`: their default action is switched off first, then Dispatch
+    /// observes them.
+    func observe(_ signals: [Int32]) {
+        let installed = signals.map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.fire() }
+            source.resume()
+            return source
+        }
+        lock.lock()
+        sources += installed
+        lock.unlock()
+    }
 
     func fire() {
         lock.lock()
@@ -157,5 +185,9 @@ final class StopSignal: @unchecked Sendable {
                 lock.unlock()
             }
         }
+    }
+
+    deinit {
+        sources.forEach { $0.cancel() }
     }
 }

@@ -14,8 +14,13 @@ import Foundation
 /// - `insecure` accepts any server certificate where the platform asks the delegate (Darwin).
 ///   corelibs-foundation on Linux verifies certificates in libcurl and never asks, so there it
 ///   has no effect; see the module README.
+/// - Mutating requests (anything but GET) go through a second session, each on a fresh
+///   connection (`Connection: close`). corelibs-foundation hangs until the timeout, spinning a
+///   core, when a server closes a *reused* keep-alive connection without answering; on a fresh
+///   connection the lost answer is reported at once, so "outcome unknown" comes without delay.
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     private let session: URLSession
+    private let mutatingSession: URLSession
     private let delegate: SessionDelegate
 
     /// - Parameter maximumConnectionsPerHost: keep-alive connections the session may open to the
@@ -32,11 +37,13 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         let queue = OperationQueue()
         queue.name = "evoform.urlsession"
         session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: queue)
+        mutatingSession = URLSession(configuration: configuration, delegate: delegate, delegateQueue: queue)
     }
 
     deinit {
-        // The session holds its delegate until invalidated; let running tasks finish first.
+        // A session holds its delegate until invalidated; let running tasks finish first.
         session.finishTasksAndInvalidate()
+        mutatingSession.finishTasksAndInvalidate()
     }
 
     public func send(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
@@ -46,6 +53,9 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         urlRequest.cachePolicy = .reloadIgnoringLocalCacheData
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         if let body = request.body { urlRequest.httpBody = body }
+        let mutating = request.method != "GET"
+        if mutating { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
+        let session = mutating ? mutatingSession : self.session
 
         let delegate = self.delegate
         let outcome: Result<HTTPResponse, TransportFailure> = await withCheckedContinuation { continuation in

@@ -1,0 +1,305 @@
+import EvoformCore
+import EvoformPlanner
+import EvoformState
+import Foundation
+
+/// How an apply runs.
+public struct ApplySettings: Sendable {
+    public var serverURL: String
+    public var apiVersion: APIVersion
+    /// At most this many changes in flight.
+    public var parallelism: Int
+    /// How long a replace waits for the server to free the name (v2 deletes in the background).
+    public var nameReleaseTimeoutSeconds: Int
+    public var now: @Sendable () -> Double
+
+    public init(
+        serverURL: String, apiVersion: APIVersion, parallelism: Int = 10, nameReleaseTimeoutSeconds: Int = 300,
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.serverURL = serverURL
+        self.apiVersion = apiVersion
+        self.parallelism = max(1, parallelism)
+        self.nameReleaseTimeoutSeconds = nameReleaseTimeoutSeconds
+        self.now = now
+    }
+}
+
+/// Executes a plan: every mutating call is journalled before it is sent and recorded, with the
+/// instance's new state, as soon as it returns. A crash at any point loses nothing: the next run's
+/// `recover` finds the unfinished intents and resolves them by looking at the server.
+public struct Applier: Sendable {
+    let server: any FleetServer
+    let journal: JournalWriter
+    let settings: ApplySettings
+    let emit: @Sendable (ApplyEvent) -> Void
+
+    public init(
+        server: any FleetServer, journal: sending any StateJournal, settings: ApplySettings,
+        emit: @escaping @Sendable (ApplyEvent) -> Void
+    ) {
+        self.server = server
+        self.journal = JournalWriter(journal)
+        self.settings = settings
+        self.emit = emit
+    }
+
+    /// A failed step: the message already names instance, endpoint and status.
+    struct StepFailure: Error {
+        var message: String
+    }
+
+    // MARK: - Apply
+
+    /// Runs the plan's changes, at most `parallelism` at once. `observed` is what the plan saw
+    /// (for filling fields a set must send but the manifest does not manage).
+    public func apply(
+        _ plan: Plan, desired: [DesiredInstance], observed: [InstanceName: ObservedInstance],
+        interruption: InterruptionFlag = InterruptionFlag()
+    ) async -> ApplyReport {
+        let desiredByName = Dictionary(desired.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var report = ApplyReport()
+        var pending = plan.actionable[...]
+        await withTaskGroup(of: (InstanceChange, StepFailure?).self) { group in
+            var running = 0
+            func startNext() {
+                while running < settings.parallelism, let change = pending.first {
+                    pending = pending.dropFirst()
+                    if interruption.isRaised {
+                        report.skipped.append(change.name)
+                        continue
+                    }
+                    running += 1
+                    group.addTask {
+                        let start = settings.now()
+                        emit(.started(change.name, change.action))
+                        do {
+                            try await execute(change, desired: desiredByName[change.name], observed: observed[change.name])
+                            emit(.finished(change.name, change.action, elapsed: settings.now() - start))
+                            return (change, nil)
+                        } catch let failure as StepFailure {
+                            return (change, failure)
+                        } catch {
+                            return (change, StepFailure(message: "\(error)"))
+                        }
+                    }
+                }
+            }
+            startNext()
+            while let (change, failure) = await group.next() {
+                running -= 1
+                if let failure {
+                    let item = ApplyFailure(name: change.name, action: change.action, message: failure.message)
+                    report.failures.append(item)
+                    emit(.failed(item))
+                } else {
+                    report.completed[change.action, default: 0] += 1
+                }
+                startNext()
+            }
+        }
+        report.failures.sort { $0.name < $1.name }
+        return report
+    }
+
+    func execute(_ change: InstanceChange, desired: DesiredInstance?, observed: ObservedInstance?) async throws {
+        switch change.action {
+        case .create:
+            try await create(try required(desired, for: change))
+        case .update:
+            let desired = try required(desired, for: change)
+            for group in change.groupsToSet { try await set(group, desired: desired, current: observed) }
+        case .replace:
+            let desired = try required(desired, for: change)
+            try await delete(change.name)
+            do {
+                try await server.waitUntilGone(change.name, timeoutSeconds: settings.nameReleaseTimeoutSeconds)
+            } catch {
+                throw StepFailure(message: "\(change.name): the server did not free the name after delete: \(error)")
+            }
+            try await create(desired)
+        case .delete:
+            try await delete(change.name)
+        case .forget:
+            try await journal.forget(change.name)
+        case .noop:
+            break
+        }
+    }
+
+    private func required(_ desired: DesiredInstance?, for change: InstanceChange) throws -> DesiredInstance {
+        guard let desired else { throw StepFailure(message: "\(change.name): not in the manifest any more") }
+        return desired
+    }
+
+    // MARK: - Steps
+
+    /// Create, record, then set what the create could not store reliably. A create that failed
+    /// or lost its answer is never sent again: the server is asked first.
+    func create(_ desired: DesiredInstance) async throws {
+        let fingerprinter = await journal.fingerprinter
+        let wanted = desired.comparable(using: fingerprinter)
+        let id = try await journal.intent(desired.name, .create, digest: RequestDigest.of(.create, desired.name, wanted))
+        let result: CreationResult
+        do {
+            result = try await server.createInstance(desired)
+        } catch {
+            try await resolveFailedCreate(desired, journalID: id, error: error)
+            return
+        }
+        emit(.called(desired.name, "POST /instance/create"))
+        var applied = result.applied
+        for (field, value) in wanted.values where field.isSecret && !result.pendingGroups.contains(field.group) {
+            applied[field] = value
+        }
+        if let qrcode = wanted[.qrcode] { applied[.qrcode] = qrcode }
+        let record = ManagedInstance(
+            name: desired.name, serverURL: settings.serverURL, apiVersion: settings.apiVersion, serverID: result.serverID,
+            configuration: applied, createdAt: settings.now(), updatedAt: settings.now())
+        try await journal.outcome(id, change: .record(record))
+        if result.qrCode != nil || result.qrPNG != nil {
+            emit(.qrCode(desired.name, code: result.qrCode, png: result.qrPNG))
+        }
+        for group in FieldGroup.allCases where result.pendingGroups.contains(group) {
+            try await set(group, desired: desired, current: nil)
+        }
+    }
+
+    /// After a create error: if the instance exists anyway (lost answer, or v1's half-created
+    /// instance) adopt it and converge it; if not, record the failure.
+    private func resolveFailedCreate(_ desired: DesiredInstance, journalID id: JournalEntry.ID, error: any Error) async throws {
+        let lookup: ObservedInstance?
+        do {
+            lookup = try await server.observe([desired.name: groupsManaged(by: desired)], parallelism: 1)[desired.name]
+        } catch {
+            // The intent stays open; the next run looks again before doing anything.
+            throw StepFailure(message: "\(describe(error)); the server could not be asked whether it exists "
+                + "(\(describe(error))): the next run will look before creating")
+        }
+        guard let lookup else {
+            try await journal.outcome(id, failure: describe(error), change: .none)
+            throw StepFailure(message: describe(error))
+        }
+        let fingerprinter = await journal.fingerprinter
+        let record = ManagedInstance(
+            name: desired.name, serverURL: settings.serverURL, apiVersion: settings.apiVersion, serverID: lookup.serverID,
+            configuration: Adoption.configuration(desired: desired, observed: lookup, fingerprinter: fingerprinter),
+            createdAt: settings.now(), updatedAt: settings.now())
+        try await journal.outcome(id, change: .record(record))
+        emit(.recovered(desired.name, "the create's answer was lost or failed, but the instance exists: adopted it"))
+        try await converge(desired, record: record, current: lookup)
+        if !server.isOutcomeUnknown(error) {
+            throw StepFailure(message: describe(error) + " (the server kept the instance; evoform adopted it)")
+        }
+    }
+
+    /// Sets whatever still differs between the manifest and the server for one instance.
+    func converge(_ desired: DesiredInstance, record: ManagedInstance, current: ObservedInstance) async throws {
+        let fingerprinter = await journal.fingerprinter
+        let plan = try Planner.plan(
+            PlanInput(
+                desired: [desired], managed: [record], observed: [desired.name: current],
+                apiVersion: settings.apiVersion, fingerprinter: fingerprinter))
+        guard let change = plan.changes.first, change.action == .update else { return }
+        for group in change.groupsToSet { try await set(group, desired: desired, current: current) }
+    }
+
+    /// One `set` call: journalled, then the group's fields recorded as applied.
+    func set(_ group: FieldGroup, desired: DesiredInstance, current: ObservedInstance?) async throws {
+        let fingerprinter = await journal.fingerprinter
+        let wanted = desired.comparable(using: fingerprinter).restricted(to: group)
+        let call = JournalAction.set(group)
+        let id = try await journal.intent(desired.name, call, digest: RequestDigest.of(call, desired.name, wanted))
+        do {
+            try await server.set(group, of: desired.name, desired: desired.configuration, secrets: desired.secrets, current: current)
+        } catch {
+            if !server.isOutcomeUnknown(error) { try await journal.outcome(id, failure: describe(error), change: .none) }
+            throw StepFailure(message: describe(error))
+        }
+        emit(.called(desired.name, Self.setPath(group, desired.name)))
+        var record = try await journal.managedInstance(named: desired.name)
+            ?? ManagedInstance(name: desired.name, serverURL: settings.serverURL, apiVersion: settings.apiVersion, createdAt: settings.now())
+        for field in group.fields { record.configuration[field] = wanted[field] }
+        record.updatedAt = settings.now()
+        try await journal.outcome(id, change: .record(record))
+    }
+
+    /// Delete (the client logs out first where the version needs it) and forget.
+    func delete(_ name: InstanceName) async throws {
+        let id = try await journal.intent(name, .delete, digest: RequestDigest.of(.delete, name, InstanceConfiguration()))
+        do {
+            try await server.delete(name)
+        } catch where server.isNotFound(error) {
+            // Already gone: the goal is reached.
+        } catch {
+            if !server.isOutcomeUnknown(error) { try await journal.outcome(id, failure: describe(error), change: .none) }
+            throw StepFailure(message: describe(error))
+        }
+        emit(.called(name, "DELETE /instance/delete/\(name)"))
+        try await journal.outcome(id, change: .forget(name))
+    }
+
+    // MARK: - Recovery
+
+    /// Resolves the intents an interrupted run left open, by looking at the server: a create
+    /// whose instance exists is adopted, one that does not is planned again; a delete whose
+    /// instance is gone is forgotten; a set is simply re-observed by the next plan.
+    /// Returns how many entries were resolved.
+    @discardableResult
+    public func recover(desired: [DesiredInstance]) async throws -> Int {
+        let calls = try await journal.unfinished()
+        guard !calls.isEmpty else { return 0 }
+        let desiredByName = Dictionary(desired.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var wanted: [InstanceName: Set<FieldGroup>] = [:]
+        for call in calls { wanted[call.instance] = desiredByName[call.instance].map(groupsManaged(by:)) ?? [] }
+        let observed = try await server.observe(wanted, parallelism: settings.parallelism)
+        let fingerprinter = await journal.fingerprinter
+        for call in calls {
+            let present = observed[call.instance]
+            switch (call.action, present) {
+            case (.create, let instance?):
+                let configuration = Adoption.configuration(
+                    desired: desiredByName[call.instance], observed: instance, fingerprinter: fingerprinter)
+                let record = ManagedInstance(
+                    name: call.instance, serverURL: settings.serverURL, apiVersion: settings.apiVersion,
+                    serverID: instance.serverID, configuration: configuration, createdAt: settings.now(),
+                    updatedAt: settings.now())
+                try await journal.resolve(call.id, "adopted: the instance exists", change: .record(record))
+                emit(.recovered(call.instance, "an interrupted create had reached the server: adopted the instance"))
+            case (.create, nil):
+                try await journal.resolve(call.id, "not created: the instance does not exist", change: .none)
+                emit(.recovered(call.instance, "an interrupted create never reached the server: it will be planned again"))
+            case (.delete, nil):
+                try await journal.resolve(call.id, "deleted: the instance is gone", change: .forget(call.instance))
+                emit(.recovered(call.instance, "an interrupted delete had completed: forgotten"))
+            case (.delete, _?):
+                try await journal.resolve(call.id, "not deleted: the instance still exists", change: .none)
+                emit(.recovered(call.instance, "an interrupted delete did not complete: it will be planned again"))
+            case (.setWebhook, _), (.setChatwoot, _), (.setSettings, _), (.logout, _):
+                try await journal.resolve(call.id, "re-observed by the next plan", change: .none)
+                emit(.recovered(call.instance, "an interrupted \(call.action.rawValue) will be checked against the server"))
+            }
+        }
+        return calls.count
+    }
+
+    // MARK: - Helpers
+
+    func groupsManaged(by desired: DesiredInstance) -> Set<FieldGroup> {
+        var groups = Set(desired.configuration.fields.map(\.group))
+        if desired.secrets[.chatwootToken] != nil { groups.insert(.chatwoot) }
+        return groups.intersection([.webhook, .chatwoot, .settings])
+    }
+
+    static func setPath(_ group: FieldGroup, _ name: InstanceName) -> String {
+        switch group {
+        case .webhook: "POST /webhook/set/\(name)"
+        case .chatwoot: "POST /chatwoot/set/\(name)"
+        default: "POST /settings/set/\(name)"
+        }
+    }
+
+    func describe(_ error: any Error) -> String {
+        (error as? any UserFacingError)?.userMessage ?? "\(error)"
+    }
+}

@@ -1,0 +1,73 @@
+import EvoformCore
+import EvoformState
+
+/// What the applier needs of a server. `EvolutionClient` (EvoformRemote) provides it; the
+/// protocol keeps the applier testable and free of wire details.
+public protocol FleetServer: Sendable {
+    func observe(_ wanted: [InstanceName: Set<FieldGroup>], parallelism: Int) async throws -> [InstanceName: ObservedInstance]
+    func createInstance(_ instance: DesiredInstance) async throws -> CreationResult
+    func delete(_ name: InstanceName) async throws
+    func waitUntilGone(_ name: InstanceName, timeoutSeconds: Int) async throws
+    func set(
+        _ group: FieldGroup, of name: InstanceName, desired: InstanceConfiguration, secrets: [Field: Secret],
+        current: ObservedInstance?
+    ) async throws
+    /// Whether an error means "the instance does not exist" (a delete of a gone instance is done).
+    func isNotFound(_ error: any Error) -> Bool
+    /// Whether an error means the request may have been applied but its answer was lost.
+    func isOutcomeUnknown(_ error: any Error) -> Bool
+}
+
+/// What a create gave back, in the applier's terms.
+public struct CreationResult: Sendable {
+    public var serverID: String?
+    /// What the server now holds for certain.
+    public var applied: InstanceConfiguration
+    /// Groups that must still be set through their own endpoint.
+    public var pendingGroups: Set<FieldGroup>
+    public var qrCode: String?
+    public var qrPNG: [UInt8]?
+
+    public init(
+        serverID: String?, applied: InstanceConfiguration, pendingGroups: Set<FieldGroup>, qrCode: String? = nil,
+        qrPNG: [UInt8]? = nil
+    ) {
+        self.serverID = serverID
+        self.applied = applied
+        self.pendingGroups = pendingGroups
+        self.qrCode = qrCode
+        self.qrPNG = qrPNG
+    }
+}
+
+extension JournalAction {
+    /// The journal action of a `set` call for one group.
+    public static func set(_ group: FieldGroup) -> JournalAction {
+        switch group {
+        case .webhook: .setWebhook
+        case .chatwoot: .setChatwoot
+        default: .setSettings
+        }
+    }
+}
+
+/// What the applier needs of the state: the journal and the records. `StateStore`
+/// (EvoformState) provides exactly this; tests use an in-memory one. Calls are made one at a
+/// time (the applier serialises them).
+public protocol StateJournal: AnyObject {
+    var fingerprinter: SecretFingerprinter { get }
+    func instance(named name: InstanceName) throws -> ManagedInstance?
+    /// Writes and commits an intent before the call is sent.
+    func journalIntent(
+        instance: InstanceName, action: JournalAction, requestFingerprint: String, detail: JSONValue?
+    ) throws -> JournalEntry.ID
+    /// In one transaction: marks the intent done or failed and applies the state change.
+    func journalOutcome(_ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange) throws
+    func unfinishedJournalEntries() throws -> [JournalEntry]
+    /// Settles an interrupted intent once the server has been looked at.
+    func resolveJournalEntry(_ id: JournalEntry.ID, as resolution: String) throws
+    @discardableResult func record(_ instance: ManagedInstance) throws -> ManagedInstance
+    func forget(_ name: InstanceName) throws
+}
+
+extension StateStore: StateJournal {}

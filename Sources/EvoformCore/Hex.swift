@@ -1,0 +1,39 @@
+/// Lowercase hexadecimal text for bytes, and back.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Two lowercase hex digits per byte.
+    public static func string(_ bytes: some Sequence<UInt8>) -> String {
+        var scalars: [UInt8] = []
+        scalars.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            scalars.append(digits[Int(byte >> 4)])
+            scalars.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: scalars, as: UTF8.self)
+    }
+
+    /// The bytes of an even-length hex string (either case); nil if it is not one.
+    public static func bytes(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var result: [UInt8] = []
+        result.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
+            result.append(high << 4 | low)
+            index += 2
+        }
+        return result
+    }
+
+    private static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

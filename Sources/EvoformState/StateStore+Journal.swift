@@ -1,0 +1,114 @@
+import EvoformCore
+
+extension StateStore {
+    static let journalColumns =
+        "id, instance, action, request_fingerprint, detail, status, http_status, message, resolution, started_at, finished_at"
+
+    /// Writes and commits an intent row before a mutating call; serial += 1. `detail` is optional
+    /// non-secret context (e.g. the configuration being created, with secrets as fingerprints).
+    public func journalIntent(
+        instance: InstanceName, action: JournalAction, requestFingerprint: String, detail: JSONValue? = nil
+    ) throws(StateError) -> JournalEntry.ID {
+        try withConnection { connection throws(StateError) in
+            try connection.inTransaction { () throws(StateError) in
+                try connection.run(
+                    """
+                    INSERT INTO journal (instance, action, request_fingerprint, detail, status, started_at)
+                    VALUES (?1, ?2, ?3, ?4, 'intent', ?5)
+                    """,
+                    [
+                        .text(instance.rawValue), .text(action.rawValue), .text(requestFingerprint),
+                        detail.map { .text($0.canonicalText) } ?? .null, .real(timestamp()),
+                    ])
+                let id = JournalEntry.ID(rawValue: connection.lastInsertRowID)
+                try incrementSerial(connection)
+                return id
+            }
+        }
+    }
+
+    /// In one transaction: marks the entry done or failed, applies `change` (record, forget or
+    /// nothing) and adds one to the serial. `.journalEntryNotPending` if the entry is not in `intent`;
+    /// then nothing is written.
+    public func journalOutcome(_ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange) throws(StateError) {
+        try withConnection { connection throws(StateError) in
+            try connection.inTransaction { () throws(StateError) in
+                let status: String
+                let httpStatus: SQLiteValue
+                let message: SQLiteValue
+                switch outcome {
+                case .done:
+                    (status, httpStatus, message) = ("done", .null, .null)
+                case .failed(let code, let text):
+                    (status, httpStatus, message) = ("failed", code.map { .integer(Int64($0)) } ?? .null, .text(text))
+                }
+                let changed = try connection.run(
+                    """
+                    UPDATE journal SET status = ?1, http_status = ?2, message = ?3, finished_at = ?4
+                    WHERE id = ?5 AND status = 'intent'
+                    """,
+                    [.text(status), httpStatus, message, .real(timestamp()), .integer(id.rawValue)])
+                guard changed == 1 else { throw StateError.journalEntryNotPending(id) }
+                switch change {
+                case .record(let instance): try upsert(instance, connection)
+                case .forget(let name): try connection.run("DELETE FROM instances WHERE name = ?1", [.text(name.rawValue)])
+                case .none: break
+                }
+                try incrementSerial(connection)
+            }
+        }
+    }
+
+    /// Entries still in `intent`, oldest first: calls whose outcome is unknown because a run was
+    /// interrupted. Each must be settled (by observing the instance) before planning.
+    public func unfinishedJournalEntries() throws(StateError) -> [JournalEntry] {
+        try journalEntries(where: "status = 'intent'")
+    }
+
+    /// The whole journal, oldest first.
+    public func journalEntries() throws(StateError) -> [JournalEntry] {
+        try journalEntries(where: "1")
+    }
+
+    private func journalEntries(where condition: String) throws(StateError) -> [JournalEntry] {
+        try withConnection { connection throws(StateError) in
+            try connection.query("SELECT \(Self.journalColumns) FROM journal WHERE \(condition) ORDER BY id") {
+                row throws(StateError) in try journalEntry(from: row)
+            }
+        }
+    }
+
+    private func journalEntry(from row: SQLiteStatement) throws(StateError) -> JournalEntry {
+        let id = JournalEntry.ID(rawValue: row.integer(0))
+        guard let action = JournalAction(rawValue: row.text(2)) else {
+            throw StateError.corrupt(path: url.path, detail: "journal entry \(id) has an unknown action")
+        }
+        let detail = row.optionalText(4).flatMap { JSONValue.parse($0) }
+        let status: JournalEntry.Status
+        switch row.text(5) {
+        case "intent": status = .intent
+        case "done": status = .done
+        case "failed": status = .failed(status: row.optionalInteger(6).map { Int($0) }, message: row.optionalText(7) ?? "")
+        case "resolved": status = .resolved(row.optionalText(8) ?? "")
+        default: throw StateError.corrupt(path: url.path, detail: "journal entry \(id) has an unknown status")
+        }
+        return JournalEntry(
+            id: id, instance: InstanceName(row.text(1)), action: action, requestFingerprint: row.text(3), detail: detail,
+            status: status, startedAt: row.real(9), finishedAt: row.optionalReal(10))
+    }
+
+    /// Settles an interrupted entry (still in `intent`) once a later run has looked at the
+    /// instance: `resolution` says what it found or did ("adopted", "absent", "replanned"...);
+    /// serial += 1. Record any state change separately (`record`/`forget`).
+    public func resolveJournalEntry(_ id: JournalEntry.ID, as resolution: String) throws(StateError) {
+        try withConnection { connection throws(StateError) in
+            try connection.inTransaction { () throws(StateError) in
+                let changed = try connection.run(
+                    "UPDATE journal SET status = 'resolved', resolution = ?1, finished_at = ?2 WHERE id = ?3 AND status = 'intent'",
+                    [.text(resolution), .real(timestamp()), .integer(id.rawValue)])
+                guard changed == 1 else { throw StateError.journalEntryNotPending(id) }
+                try incrementSerial(connection)
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+import EvoformCore
+import EvoformPlanner
+import EvoformState
+import Foundation
+import Testing
+
+@testable import EvoformApplier
+
+let fingerprinter = SecretFingerprinter { "fp(\($0))" }
+
+/// An in-memory state journal that records every intent and outcome.
+final class MemoryJournal: StateJournal, @unchecked Sendable {
+    var fingerprinter: SecretFingerprinter { EvoformApplierTests.fingerprinter }
+    var records: [InstanceName: ManagedInstance] = [:]
+    var entries: [(id: JournalEntry.ID, instance: InstanceName, action: JournalAction, state: String)] = []
+
+    func instance(named name: InstanceName) throws -> ManagedInstance? { records[name] }
+
+    func journalIntent(
+        instance: InstanceName, action: JournalAction, requestFingerprint: String, detail: JSONValue?
+    ) throws -> JournalEntry.ID {
+        let id = JournalEntry.ID(rawValue: Int64(entries.count + 1))
+        entries.append((id, instance, action, "intent"))
+        return id
+    }
+
+    func journalOutcome(_ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange) throws {
+        entries[Int(id.rawValue - 1)].state = outcome == .done ? "done" : "failed"
+        switch change {
+        case .record(let instance): records[instance.name] = instance
+        case .forget(let name): records[name] = nil
+        case .none: break
+        }
+    }
+
+    func unfinishedJournalEntries() throws -> [JournalEntry] {
+        entries.filter { $0.state == "intent" }.map {
+            JournalEntry(id: $0.id, instance: $0.instance, action: $0.action, requestFingerprint: "", status: .intent, startedAt: 0)
+        }
+    }
+
+    func resolveJournalEntry(_ id: JournalEntry.ID, as resolution: String) throws {
+        entries[Int(id.rawValue - 1)].state = "resolved"
+    }
+
+    @discardableResult func record(_ instance: ManagedInstance) throws -> ManagedInstance {
+        records[instance.name] = instance
+        return instance
+    }
+
+    func forget(_ name: InstanceName) throws { records[name] = nil }
+}
+
+struct LostResponse: Error {}
+struct NotFound: Error {}
+struct Rejected: Error {}
+
+/// An in-memory server with scripted faults.
+actor FakeServer {
+    var instances: [InstanceName: ObservedInstance] = [:]
+    var calls: [String] = []
+    /// Creates that apply and then lose their answer.
+    var loseCreateResponses: Set<InstanceName> = []
+    /// Creates that fail before anything is stored.
+    var rejectCreates: Set<InstanceName> = []
+    var pendingGroupsAtCreate: Set<FieldGroup> = []
+
+    func configure(lose: Set<InstanceName> = [], reject: Set<InstanceName> = [], pending: Set<FieldGroup> = []) {
+        loseCreateResponses = lose
+        rejectCreates = reject
+        pendingGroupsAtCreate = pending
+    }
+
+    func add(_ instance: ObservedInstance) { instances[instance.name] = instance }
+
+    func log(_ call: String) { calls.append(call) }
+
+    func create(_ desired: DesiredInstance) throws -> CreationResult {
+        calls.append("create \(desired.name)")
+        if rejectCreates.contains(desired.name) { throw Rejected() }
+        var stored = desired.configuration
+        for group in pendingGroupsAtCreate { for field in group.fields { stored[field] = nil } }
+        instances[desired.name] = ObservedInstance(
+            name: desired.name, serverID: "id-\(desired.name)", status: .close, configuration: stored, secrets: desired.secrets)
+        if loseCreateResponses.contains(desired.name) { throw LostResponse() }
+        var applied = stored
+        applied[.qrcode] = nil
+        return CreationResult(serverID: "id-\(desired.name)", applied: applied, pendingGroups: pendingGroupsAtCreate)
+    }
+
+    func set(_ group: FieldGroup, of name: InstanceName, desired: InstanceConfiguration) throws {
+        calls.append("set \(group.rawValue) \(name)")
+        guard var instance = instances[name] else { throw NotFound() }
+        for field in group.fields { instance.configuration[field] = desired[field] }
+        instances[name] = instance
+    }
+
+    func delete(_ name: InstanceName) throws {
+        calls.append("delete \(name)")
+        guard instances.removeValue(forKey: name) != nil else { throw NotFound() }
+    }
+}
+
+struct FakeFleetServer: FleetServer {
+    let fake: FakeServer
+
+    func observe(_ wanted: [InstanceName: Set<FieldGroup>], parallelism: Int) async throws -> [InstanceName: ObservedInstance] {
+        await fake.log("observe")
+        let all = await fake.instances
+        return all.filter { wanted[$0.key] != nil }
+    }
+
+    func createInstance(_ instance: DesiredInstance) async throws -> CreationResult { try await fake.create(instance) }
+    func delete(_ name: InstanceName) async throws { try await fake.delete(name) }
+    func waitUntilGone(_ name: InstanceName, timeoutSeconds: Int) async throws {}
+
+    func set(
+        _ group: FieldGroup, of name: InstanceName, desired: InstanceConfiguration, secrets: [Field: Secret],
+        current: ObservedInstance?
+    ) async throws {
+        try await fake.set(group, of: name, desired: desired)
+    }
+
+    func isNotFound(_ error: any Error) -> Bool { error is NotFound }
+    func isOutcomeUnknown(_ error: any Error) -> Bool { error is LostResponse }
+}
+
+func instance(_ name: String, url: String = "https://hooks.example.com/\(UUID().uuidString.prefix(4))", token: String? = nil)
+    -> DesiredInstance
+{
+    var secrets: [Field: Secret] = [:]
+    if let token { secrets[.token] = Secret(token) }
+    return DesiredInstance(
+        name: InstanceName(name),
+        configuration: InstanceConfiguration([
+            .webhookURL: .string(url), .webhookEnabled: .bool(true), .webhookEvents: .events(.all),
+            .rejectCall: .bool(true),
+        ]),
+        secrets: secrets)
+}
+
+/// Plans against the fake server and journal, the way the CLI does.
+func converge(_ desired: [DesiredInstance], server: FakeServer, journal: MemoryJournal, parallelism: Int = 4) async throws
+    -> (Plan, ApplyReport)
+{
+    let applier = Applier(
+        server: FakeFleetServer(fake: server), journal: journal,
+        settings: ApplySettings(serverURL: "http://fake", apiVersion: .v2, parallelism: parallelism), emit: { _ in })
+    try await applier.recover(desired: desired)
+    let observed = await server.instances
+    let plan = try Planner.plan(
+        PlanInput(
+            desired: desired, managed: Array(journal.records.values), observed: observed, apiVersion: .v2,
+            fingerprinter: fingerprinter))
+    let report = await applier.apply(plan, desired: desired, observed: observed)
+    return (plan, report)
+}
+
+func freshPlan(_ desired: [DesiredInstance], server: FakeServer, journal: MemoryJournal) async throws -> Plan {
+    try Planner.plan(
+        PlanInput(
+            desired: desired, managed: Array(journal.records.values), observed: await server.instances, apiVersion: .v2,
+            fingerprinter: fingerprinter))
+}
+
+@Suite struct ApplierTests {
+    @Test func createsRecordsAndConverges() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        let fleet = (1...20).map { instance("i\($0)", token: "t\($0)") }
+        let (_, report) = try await converge(fleet, server: server, journal: journal)
+        #expect(report.count(.create) == 20)
+        #expect(report.succeeded)
+        #expect(journal.entries.allSatisfy { $0.state == "done" })
+        #expect(!(try await freshPlan(fleet, server: server, journal: journal)).hasChanges)
+        let callsBefore = await server.calls.count
+        let (_, second) = try await converge(fleet, server: server, journal: journal)
+        #expect(second.completed.isEmpty)
+        #expect(await server.calls.count == callsBefore)
+    }
+
+    @Test func pendingGroupsAreSetAfterCreate() async throws {
+        let server = FakeServer()
+        await server.configure(pending: [.settings])
+        let journal = MemoryJournal()
+        let fleet = [instance("a")]
+        _ = try await converge(fleet, server: server, journal: journal)
+        #expect(await server.calls == ["create a", "set settings a"])
+        #expect(!(try await freshPlan(fleet, server: server, journal: journal)).hasChanges)
+    }
+
+    @Test func lostCreateResponseIsAdoptedNeverSentTwice() async throws {
+        let server = FakeServer()
+        await server.configure(lose: ["a"])
+        let journal = MemoryJournal()
+        let fleet = [instance("a", token: "t")]
+        let (_, report) = try await converge(fleet, server: server, journal: journal)
+        #expect(report.succeeded)
+        #expect(await server.calls.filter { $0.hasPrefix("create") } == ["create a"])
+        #expect(journal.records["a"] != nil)
+        #expect(!(try await freshPlan(fleet, server: server, journal: journal)).hasChanges)
+    }
+
+    @Test func rejectedCreateIsReportedAndOthersGoOn() async throws {
+        let server = FakeServer()
+        await server.configure(reject: ["b"])
+        let journal = MemoryJournal()
+        let (_, report) = try await converge([instance("a"), instance("b"), instance("c")], server: server, journal: journal)
+        #expect(report.count(.create) == 2)
+        #expect(report.failures.map(\.name) == ["b"])
+        #expect(journal.records["b"] == nil)
+        #expect(journal.entries.first { $0.instance == "b" }?.state == "failed")
+    }
+
+    @Test func unfinishedCreateFromACrashIsAdoptedBeforePlanning() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        let desired = instance("a", token: "t")
+        // A run that died after sending the create: the intent is open, the server has it.
+        _ = try journal.journalIntent(instance: "a", action: .create, requestFingerprint: "x", detail: nil)
+        _ = try await server.create(desired)
+        let (plan, report) = try await converge([desired], server: server, journal: journal)
+        #expect(journal.entries[0].state == "resolved")
+        #expect(plan.changes.map(\.action) == [.noop])
+        #expect(report.completed.isEmpty)
+        #expect(await server.calls.filter { $0.hasPrefix("create") }.count == 1)
+    }
+
+    @Test func unfinishedCreateThatNeverArrivedIsPlannedAgain() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        _ = try journal.journalIntent(instance: "a", action: .create, requestFingerprint: "x", detail: nil)
+        let (plan, report) = try await converge([instance("a")], server: server, journal: journal)
+        #expect(plan.changes.map(\.action) == [.create])
+        #expect(report.count(.create) == 1)
+    }
+
+    @Test func removedInstanceIsDeletedAndForgotten() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        let fleet = [instance("a"), instance("b")]
+        _ = try await converge(fleet, server: server, journal: journal)
+        let (plan, report) = try await converge([instance("a")].map { var d = $0; d.configuration = fleet[0].configuration; return d },
+            server: server, journal: journal)
+        #expect(plan.changes.map(\.action) == [.noop, .delete])
+        #expect(report.count(.delete) == 1)
+        #expect(journal.records["b"] == nil)
+    }
+
+    @Test func deleteOfAnInstanceAlreadyGoneCountsAsDone() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        _ = try await converge([instance("a")], server: server, journal: journal)
+        let observed = await server.instances
+        let plan = try Planner.plan(
+            PlanInput(desired: [], managed: Array(journal.records.values), observed: observed, apiVersion: .v2,
+                fingerprinter: fingerprinter))
+        try await server.delete("a")  // deleted out of band between plan and apply
+        let applier = Applier(
+            server: FakeFleetServer(fake: server), journal: journal,
+            settings: ApplySettings(serverURL: "http://fake", apiVersion: .v2), emit: { _ in })
+        let report = await applier.apply(plan, desired: [], observed: observed)
+        #expect(report.succeeded)
+        #expect(report.count(.delete) == 1)
+        #expect(journal.records.isEmpty)
+    }
+
+    @Test func replaceDeletesThenCreates() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        var desired = instance("a", token: "old")
+        _ = try await converge([desired], server: server, journal: journal)
+        desired.secrets[.token] = Secret("new")
+        let (plan, report) = try await converge([desired], server: server, journal: journal)
+        #expect(plan.changes.map(\.action) == [.replace])
+        #expect(report.count(.replace) == 1)
+        #expect(await server.calls.suffix(2) == ["delete a", "create a"])
+        #expect(!(try await freshPlan([desired], server: server, journal: journal)).hasChanges)
+    }
+
+    @Test func interruptionStopsStartingNewChanges() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        let flag = InterruptionFlag()
+        flag.raise()
+        let applier = Applier(
+            server: FakeFleetServer(fake: server), journal: journal,
+            settings: ApplySettings(serverURL: "http://fake", apiVersion: .v2, parallelism: 2), emit: { _ in })
+        let fleet = [instance("a"), instance("b")]
+        let plan = try Planner.plan(
+            PlanInput(desired: fleet, managed: [], observed: [:], apiVersion: .v2, fingerprinter: fingerprinter))
+        let report = await applier.apply(plan, desired: fleet, observed: [:], interruption: flag)
+        #expect(report.skipped == ["a", "b"])
+        #expect(await server.calls.isEmpty)
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+
+@testable import EvoformCore
+
+@Suite struct JSONValueTests {
+    @Test func canonicalTextSortsKeysAndEscapes() {
+        let value: JSONValue = ["b": [1, .number(2.5), true, nil], "a": "line\n\"quoted\" \u{01}"]
+        #expect(value.canonicalText == #"{"a":"line\n\"quoted\" \u0001","b":[1,2.5,true,null]}"#)
+    }
+
+    @Test func prettyTextIndents() {
+        let value: JSONValue = ["a": [1], "b": [:]]
+        #expect(value.prettyText() == "{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}")
+    }
+
+    @Test func integerValueAcceptsNumericStrings() {
+        #expect(JSONValue.string("42").integerValue == 42)
+        #expect(JSONValue.number(42).integerValue == 42)
+        #expect(JSONValue.number(4.5).integerValue == nil)
+    }
+}
+
+@Suite struct SecretTests {
+    @Test func secretsNeverPrint() {
+        let secret = Secret("hunter2")
+        #expect("\(secret)" == "(sensitive)")
+        #expect(String(reflecting: secret) == "(sensitive)")
+        #expect(FieldValue.secret(SecretFingerprint(rawValue: "abc")).description == "(sensitive)")
+    }
+}
+
+@Suite struct EventSelectionTests {
+    @Test func emptyAndFullListMeanAll() {
+        #expect(EventSelection.from([], version: .v1) == .all)
+        #expect(EventSelection.from(EventCatalog.v2.reversed(), version: .v2) == .all)
+        #expect(EventSelection.from(EventCatalog.v1, version: .v2) != .all)
+        #expect(EventSelection.only(Set(EventCatalog.v1)).normalized(for: .v1) == .all)
+    }
+
+    @Test func catalogsHaveTheReferenceSizes() {
+        #expect(EventCatalog.v1.count == 26)
+        #expect(EventCatalog.v2.count == 31)
+        #expect(Set(EventCatalog.v1).count == 26)
+        #expect(Set(EventCatalog.v2).count == 31)
+    }
+}
+
+@Suite struct ConfigurationTests {
+    @Test func jsonRoundTripsEveryKind() {
+        let configuration = InstanceConfiguration([
+            .webhookURL: .string("https://x"), .webhookEvents: .events(.only(["CALL", "APPLICATION_STARTUP"])),
+            .chatwootAccountID: .integer(7), .token: .secret(SecretFingerprint(rawValue: "ff")), .rejectCall: .bool(true),
+            .chatwootDaysLimitImportMessages: .integer(60),
+        ])
+        #expect(InstanceConfiguration(json: configuration.json) == configuration)
+        #expect(configuration.json.canonicalText.contains(#""webhook.events":["APPLICATION_STARTUP","CALL"]"#))
+    }
+
+    @Test func unknownKeysAreDroppedWhenReading() {
+        let json: JSONValue = ["webhook.url": "https://x", "future.field": true, "settings.rejectCall": "notabool"]
+        #expect(InstanceConfiguration(json: json) == InstanceConfiguration([.webhookURL: .string("https://x")]))
+    }
+
+    @Test func everyFieldBelongsToOneGroupAndIgnoreKeysResolve() {
+        for field in Field.allCases { #expect(Lifecycle.fields(forIgnoreKey: field.rawValue) == [field]) }
+        #expect(Lifecycle.fields(forIgnoreKey: "webhook") == FieldGroup.webhook.fields)
+        #expect(Lifecycle.fields(forIgnoreKey: "nope") == nil)
+    }
+}
+
+@Suite struct SuggestionTests {
+    @Test func suggestsCloseWordsOnly() {
+        #expect(Suggestion.closest(to: "MESSAGE_UPSERT", in: EventCatalog.v2.map(\.rawValue)) == "MESSAGES_UPSERT")
+        #expect(Suggestion.closest(to: "webhok", in: ["webhook", "events"]) == "webhook")
+        #expect(Suggestion.closest(to: "zzzzzz", in: ["webhook", "events"]) == nil)
+        #expect(Suggestion.editDistance("ab", "ba") == 1)
+    }
+}
