@@ -1,7 +1,7 @@
 /// Runs `body` over `items` with at most `limit` calls in flight (a task group that is topped up
 /// as calls finish, never more), and returns the outputs in item order. When `stop` returns true
-/// for an output, no further item is started; calls already running finish (they are never
-/// cancelled), and items never started get no output.
+/// for an output, or the calling task is cancelled, no further item is started; calls already
+/// running finish (they are never cancelled), and items never started get no output.
 func boundedMap<Item: Sendable, Output: Sendable>(
     _ items: [Item], limit: Int, stop: @escaping (Output) -> Bool = { _ in false },
     _ body: @escaping @Sendable (Item) async -> Output
@@ -20,7 +20,7 @@ func boundedMap<Item: Sendable, Output: Sendable>(
         }
         while let (index, output) = await group.next() {
             outputs[index] = output
-            if stop(output) { stopped = true }
+            if stop(output) || Task.isCancelled { stopped = true }
             if !stopped, next < items.count {
                 let index = next
                 let item = items[index]

@@ -62,7 +62,7 @@ extension EvolutionClient {
         let deadline = timing.now() + Double(endpoint.timeoutSeconds)
         var pause = 0.1
         while try await connectionState(name) == .open {
-            guard timing.now() < deadline else { return }  // the delete's own error will say why
+            guard timing.now() < deadline, !Task.isCancelled else { return }  // the delete's own error will say why
             await timing.sleep(pause)
             pause = min(pause * 2, 1)
         }
@@ -77,7 +77,7 @@ extension EvolutionClient {
             let listed = try await fetchInstances()
             if !listed.contains(where: { $0.summary.name == name }) { return }
             let remaining = deadline - timing.now()
-            guard remaining > 0 else {
+            guard remaining > 0, !Task.isCancelled else {
                 throw .deletionTimedOut(context(.fetchInstances, name, status: nil), seconds: timeoutSeconds)
             }
             await timing.sleep(min(pause, remaining))

@@ -3,7 +3,8 @@ import Foundation
 
 /// The Evolution API client: typed operations over one transport, for either server
 /// generation. Reads and sets retry (see `RetryPolicy`); a create is never retried blindly; a
-/// lost answer to a mutating request is `RemoteError.outcomeUnknown`.
+/// lost answer to a mutating request is `RemoteError.outcomeUnknown`. A cancelled task starts no
+/// new request (no retry, no further `find`), but a request already sent is always awaited.
 public final class EvolutionClient: Sendable {
     public let endpoint: ServerEndpoint
     let transport: any HTTPTransport
@@ -188,7 +189,7 @@ public final class EvolutionClient: Sendable {
                     return response
                 }
                 var delay: Double?
-                if attempt < policy.maximumAttempts, retries(status: response.status, kind: call.kind) {
+                if attempt < policy.maximumAttempts, !Task.isCancelled, retries(status: response.status, kind: call.kind) {
                     let retryAfter =
                         [429, 503].contains(response.status)
                         ? RetryPolicy.retryAfterSeconds(response.header("retry-after")) : nil
@@ -204,7 +205,7 @@ public final class EvolutionClient: Sendable {
             case .failure(let failure):
                 if call.endpoint.isMutating, failure.kind.mayHaveReachedServer { mayHaveApplied = true }
                 var delay: Double?
-                if attempt < policy.maximumAttempts, retries(failure: failure.kind, kind: call.kind) {
+                if attempt < policy.maximumAttempts, !Task.isCancelled, retries(failure: failure.kind, kind: call.kind) {
                     delay = policy.delay(beforeRetry: attempt, retryAfter: nil, random: timing.random)
                 }
                 report(call, path, attempt, nil, failure.kind, duration, willRetry: delay != nil)

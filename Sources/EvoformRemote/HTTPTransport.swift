@@ -78,3 +78,21 @@ public struct TransportFailure: Error, Sendable, Hashable {
         self.detail = detail
     }
 }
+
+extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// Method, URL and body size: never a header value (the API key) or the body (tokens).
+    public var description: String {
+        "\(method) \(url.absoluteString)" + (body.map { " (\($0.count) bytes)" } ?? "")
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "method": method, "url": url, "headers": headers.keys.sorted(), "bodyBytes": body?.count ?? 0,
+                "timeoutSeconds": timeoutSeconds,
+            ], displayStyle: .struct)
+    }
+}

@@ -11,7 +11,7 @@ import Testing
 ///
 /// Optional: `EVOFORM_BENCH_SIZE` (default 1000), `EVOFORM_BENCH_PARALLELISM` (default "10,32"),
 /// `EVOFORM_BENCH_LATENCY_MS` (simulated server latency per request, default 0).
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["EVOFORM_BENCH"] == "1", "set EVOFORM_BENCH=1"))
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["EVOFORM_BENCH"] == "1", "set EVOFORM_BENCH=1"))
 struct ObserveBenchmark {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
     static var size: Int { Int(environment["EVOFORM_BENCH_SIZE"] ?? "") ?? 1000 }

@@ -236,3 +236,22 @@ import Testing
         }
     }
 }
+
+@Suite struct RequestPrintingTests {
+    @Test func aRequestNeverPrintsItsKeyOrBody() {
+        let request = HTTPRequest(
+            method: "POST", url: URL(string: "http://127.0.0.1:8080/instance/create")!,
+            headers: ["apikey": "GLOBAL-KEY-123"], body: Data(#"{"token":"instance-secret"}"#.utf8), timeoutSeconds: 30)
+        for text in [String(describing: request), String(reflecting: request), "\(request)", dumped(request)] {
+            #expect(!text.contains("GLOBAL-KEY-123"))
+            #expect(!text.contains("instance-secret"))
+            #expect(text.contains("/instance/create"))
+        }
+    }
+
+    func dumped(_ value: some Any) -> String {
+        var text = ""
+        dump(value, to: &text)
+        return text
+    }
+}

@@ -200,3 +200,27 @@ import Testing
         #expect(log.events.allSatisfy { $0.endpoint == .fetchInstances })
     }
 }
+
+@Suite struct CancellationTests {
+    @Test func aCancelledTaskSendsNoRetryButAwaitsTheRequestInFlight() async {
+        let transport = ScriptedTransport(sequence: [Reply.error(500, ["boom"])])
+        let client = Fixture.client(.v2, transport)
+        let task = Task { try await client.listInstances() }
+        task.cancel()
+        await #expect(throws: RemoteError.self) { _ = try await task.value }
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func aCancelledObserveStartsNoFurtherFind() async throws {
+        let names = (0..<20).map { "n\($0)" }
+        let list = "[" + names.map { #"{"id":"\#($0)","name":"\#($0)","connectionStatus":"close","token":"t"}"# }
+            .joined(separator: ",") + "]"
+        let transport = routed(["/instance/fetchInstances": list])
+        let client = Fixture.client(.v2, transport)
+        let wanted = Dictionary(uniqueKeysWithValues: names.map { (InstanceName($0), Set([FieldGroup.webhook])) })
+        let task = Task { try await client.observe(wanted, parallelism: 2) }
+        task.cancel()
+        _ = try? await task.value
+        #expect(transport.requests.count <= 3)  // the list, and at most the first `parallelism` finds
+    }
+}
