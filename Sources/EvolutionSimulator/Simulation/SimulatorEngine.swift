@@ -13,6 +13,9 @@ final class SimulatorEngine: @unchecked Sendable {
     var instances: [String: SimulatedInstance] = [:]
     /// Instance names in creation order (the order listings use).
     var order: [String] = []
+    /// Names whose v2 background removal is scheduled, so each request checks only these
+    /// instead of scanning the whole fleet.
+    var pendingRemovals: Set<String> = []
     var log: [SimulatedRequest] = []
     var counters: [String: Int] = [:]
     var faults: FaultSettings
@@ -374,6 +377,7 @@ final class SimulatorEngine: @unchecked Sendable {
 
     func remove(_ name: String) {
         instances[name] = nil
+        pendingRemovals.remove(name)
         order.removeAll { $0 == name }
     }
 
@@ -386,14 +390,20 @@ final class SimulatorEngine: @unchecked Sendable {
         }
         if instances[name]?.removalDeadline == nil {
             instances[name]?.removalDeadline = .now + .milliseconds(configuration.deleteLagMilliseconds)
+            pendingRemovals.insert(name)
         }
     }
 
     /// Drops instances whose background removal has finished.
     func purgeExpiredRemovals() {
+        guard !pendingRemovals.isEmpty else { return }
         let now = ContinuousClock.now
-        for name in order where (instances[name]?.removalDeadline).map({ $0 <= now }) ?? false {
-            remove(name)
+        for name in pendingRemovals {
+            guard let deadline = instances[name]?.removalDeadline else {
+                pendingRemovals.remove(name)
+                continue
+            }
+            if deadline <= now { remove(name) }
         }
     }
 
