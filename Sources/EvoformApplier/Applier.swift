@@ -140,13 +140,21 @@ public struct Applier: Sendable {
         let fingerprinter = await journal.fingerprinter
         let wanted = desired.comparable(using: fingerprinter)
         let id = try await journal.intent(desired.name, .create, digest: RequestDigest.of(.create, desired.name, wanted))
-        let result: CreationResult
-        do {
-            result = try await server.createInstance(desired)
-        } catch {
-            try await resolveFailedCreate(desired, journalID: id, error: error)
-            return
+        var attempt = 1
+        var result: CreationResult?
+        while result == nil {
+            do {
+                result = try await server.createInstance(desired)
+            } catch {
+                guard let delay = try await resolveFailedCreate(desired, journalID: id, error: error, attempt: attempt) else {
+                    return
+                }
+                emit(.warning(desired.name, "\(describe(error)); it is not on the server, so it is created again in \(Self.seconds(delay))"))
+                try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                attempt += 1
+            }
         }
+        guard let result else { return }
         emit(.called(desired.name, "POST /instance/create"))
         var applied = result.applied
         for (field, value) in wanted.values where field.isSecret && !result.pendingGroups.contains(field.group) {
@@ -165,20 +173,26 @@ public struct Applier: Sendable {
         }
     }
 
-    /// After a create error: if the instance exists anyway (lost answer, or v1's half-created
-    /// instance) adopt it and converge it; if not, record the failure.
-    private func resolveFailedCreate(_ desired: DesiredInstance, journalID id: JournalEntry.ID, error: any Error) async throws {
+    /// After a create error, the server is asked first. If the instance exists anyway (a lost
+    /// answer, or v1's half-created instance) it is adopted and converged. If it does not, the
+    /// create may be tried again: the delay to wait is returned; otherwise the failure is recorded
+    /// and thrown. Returns nil when the step is finished.
+    private func resolveFailedCreate(
+        _ desired: DesiredInstance, journalID id: JournalEntry.ID, error createError: any Error, attempt: Int
+    ) async throws -> Double? {
         let lookup: ObservedInstance?
         do {
             lookup = try await server.observe([desired.name: groupsManaged(by: desired)], parallelism: 1)[desired.name]
         } catch {
             // The intent stays open; the next run looks again before doing anything.
-            throw StepFailure(message: "\(describe(error)); the server could not be asked whether it exists "
-                + "(\(describe(error))): the next run will look before creating")
+            throw StepFailure(
+                message: "\(describe(createError)); the server could not be asked whether the instance exists "
+                    + "(\(describe(error))): the next run looks before creating")
         }
         guard let lookup else {
-            try await journal.outcome(id, failure: describe(error), change: .none)
-            throw StepFailure(message: describe(error))
+            if let delay = server.createRetryDelay(after: createError, attempt: attempt) { return delay }
+            try await journal.outcome(id, failure: describe(createError), change: .none)
+            throw StepFailure(message: describe(createError))
         }
         let fingerprinter = await journal.fingerprinter
         let record = ManagedInstance(
@@ -188,10 +202,14 @@ public struct Applier: Sendable {
         try await journal.outcome(id, change: .record(record))
         emit(.recovered(desired.name, "the create's answer was lost or failed, but the instance exists: adopted it"))
         try await converge(desired, record: record, current: lookup)
-        if !server.isOutcomeUnknown(error) {
-            throw StepFailure(message: describe(error) + " (the server kept the instance; evoform adopted it)")
+        let transient = server.isOutcomeUnknown(createError) || server.createRetryDelay(after: createError, attempt: 1) != nil
+        if !transient {
+            throw StepFailure(message: describe(createError) + " (the server kept the instance; evoform adopted it)")
         }
+        return nil
     }
+
+    static func seconds(_ value: Double) -> String { "\((value * 10).rounded() / 10)s" }
 
     /// Sets whatever still differs between the manifest and the server for one instance.
     func converge(_ desired: DesiredInstance, record: ManagedInstance, current: ObservedInstance) async throws {

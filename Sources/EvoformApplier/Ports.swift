@@ -16,6 +16,10 @@ public protocol FleetServer: Sendable {
     func isNotFound(_ error: any Error) -> Bool
     /// Whether an error means the request may have been applied but its answer was lost.
     func isOutcomeUnknown(_ error: any Error) -> Bool
+    /// Seconds to wait before creating again after `error`, once the server has been asked and
+    /// the instance is not there (overload, a 5xx, a lost answer); nil when trying again cannot help
+    /// or `attempt` was the last.
+    func createRetryDelay(after error: any Error, attempt: Int) -> Double?
 }
 
 /// What a create gave back, in the applier's terms.

@@ -38,6 +38,10 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     /// The probability that a mutating request is applied and its connection then closed
     /// without an answer.
     public var loseResponseRate = 0.0
+    /// API requests admitted per second; past it, `429` with `Retry-After: 1` (0: no limit).
+    public var rateLimitPerSecond = 0
+    /// Probability that an API request starts a burst of three `503` answers.
+    public var unavailableRate = 0.0
     /// Seeds the simulator's generator: fault decisions, instance ids, generated tokens, QR codes.
     public var seed: UInt64 = 1
     /// v2 only: how long a deleted (or rolled-back) instance keeps existing in the background.

@@ -40,6 +40,27 @@ import Testing
     }
 
     @Test(arguments: versions)
+    func rateLimitsAndOverloadAreRiddenOutInOneRunWithinParallelism(version: SimulatedAPIVersion) async throws {
+        let harness = try await Harness.start(version) { configuration in
+            configuration.rateLimitPerSecond = 40
+            configuration.unavailableRate = 0.02
+            configuration.latencyMilliseconds = 20
+            configuration.seed = 11
+        }
+        try harness.write(manifest: Harness.fleet(60))
+        let apply = try harness.run(["apply", "--auto-approve", "--parallelism", "4"])
+        #expect(apply.status == 0, "\(apply.output.split(separator: "\n").filter { $0.contains("failed") })\(apply.error.suffix(2000))")
+        let statuses = await harness.simulator.requestLog().map(\.status)
+        #expect(statuses.contains(429))
+        #expect(statuses.contains(503))
+        #expect(await harness.simulator.maxConcurrentRequests() <= 4)
+        let plan = try harness.run(["plan", "--detailed-exitcode", "--parallelism", "4"])
+        #expect(plan.status == 0, "\(plan.output)\(plan.error)")
+        #expect(await createsPerInstance(harness).values.allSatisfy { $0 == 1 })
+        await harness.stop()
+    }
+
+    @Test(arguments: versions)
     func killDashNineAtRandomMomentsLosesNothing(version: SimulatedAPIVersion) async throws {
         let harness = try await Harness.start(version) { $0.latencyMilliseconds = 5 }
         try harness.write(manifest: Harness.fleet(40))

@@ -54,6 +54,7 @@ final class MemoryJournal: StateJournal, @unchecked Sendable {
 struct LostResponse: Error {}
 struct NotFound: Error {}
 struct Rejected: Error {}
+struct Overloaded: Error {}
 
 /// An in-memory server with scripted faults.
 actor FakeServer {
@@ -64,6 +65,10 @@ actor FakeServer {
     /// Creates that fail before anything is stored.
     var rejectCreates: Set<InstanceName> = []
     var pendingGroupsAtCreate: Set<FieldGroup> = []
+    /// Creates that fail (nothing stored) this many times before they succeed.
+    var overloadedCreates: [InstanceName: Int] = [:]
+
+    func overload(_ name: InstanceName, times: Int) { overloadedCreates[name] = times }
 
     func configure(lose: Set<InstanceName> = [], reject: Set<InstanceName> = [], pending: Set<FieldGroup> = []) {
         loseCreateResponses = lose
@@ -78,6 +83,10 @@ actor FakeServer {
     func create(_ desired: DesiredInstance) throws -> CreationResult {
         calls.append("create \(desired.name)")
         if rejectCreates.contains(desired.name) { throw Rejected() }
+        if let remaining = overloadedCreates[desired.name], remaining > 0 {
+            overloadedCreates[desired.name] = remaining - 1
+            throw Overloaded()
+        }
         var stored = desired.configuration
         for group in pendingGroupsAtCreate { for field in group.fields { stored[field] = nil } }
         instances[desired.name] = ObservedInstance(
@@ -123,6 +132,9 @@ struct FakeFleetServer: FleetServer {
 
     func isNotFound(_ error: any Error) -> Bool { error is NotFound }
     func isOutcomeUnknown(_ error: any Error) -> Bool { error is LostResponse }
+    func createRetryDelay(after error: any Error, attempt: Int) -> Double? {
+        error is Overloaded && attempt < 3 ? 0.001 : nil
+    }
 }
 
 func instance(_ name: String, url: String = "https://hooks.example.com/\(UUID().uuidString.prefix(4))", token: String? = nil)
@@ -210,6 +222,21 @@ func freshPlan(_ desired: [DesiredInstance], server: FakeServer, journal: Memory
         #expect(report.failures.map(\.name) == ["b"])
         #expect(journal.records["b"] == nil)
         #expect(journal.entries.first { $0.instance == "b" }?.state == "failed")
+    }
+
+    @Test func overloadedCreateIsRetriedAfterLookingAndGivesUpInTime() async throws {
+        let server = FakeServer()
+        await server.overload("a", times: 2)
+        await server.overload("b", times: 5)
+        let journal = MemoryJournal()
+        let (_, report) = try await converge([instance("a"), instance("b")], server: server, journal: journal)
+        #expect(report.count(.create) == 1)
+        #expect(report.failures.map(\.name) == ["b"])
+        let calls = await server.calls
+        #expect(calls.filter { $0 == "create a" }.count == 3)
+        #expect(calls.filter { $0 == "create b" }.count == 3)
+        // Every retry was preceded by a look at the server.
+        #expect(calls.filter { $0 == "observe" }.count >= 5)
     }
 
     @Test func unfinishedCreateFromACrashIsAdoptedBeforePlanning() async throws {

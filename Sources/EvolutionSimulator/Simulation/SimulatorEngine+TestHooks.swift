@@ -13,6 +13,7 @@ extension SimulatorEngine {
         withLock {
             log.removeAll()
             counters.removeAll()
+            overload.maxInFlight = overload.inFlight
             if removeInstances {
                 instances.removeAll()
                 order.removeAll()

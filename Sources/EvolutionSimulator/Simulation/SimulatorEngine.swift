@@ -19,6 +19,7 @@ final class SimulatorEngine: @unchecked Sendable {
     var log: [SimulatedRequest] = []
     var counters: [String: Int] = [:]
     var faults: FaultSettings
+    var overload = OverloadState()
     var random: SplitMix64
     /// The base URL (`SERVER_URL`), known once the port is bound.
     var serverURL = ""
@@ -53,7 +54,9 @@ final class SimulatorEngine: @unchecked Sendable {
         if path == "/__sim" || path.hasPrefix("/__sim/") {
             return .response(handleTestHook(request))
         }
-        let latency = withLock { faults.latencyMilliseconds }
+        let now = Date().timeIntervalSince1970
+        let (refusal, latency) = withLock { (admitLocked(request, now: now), faults.latencyMilliseconds) }
+        if let refusal { return .response(refusal) }
         if latency > 0 {
             return .deferred(milliseconds: latency) { [self] in serve(request) }
         }
@@ -61,7 +64,10 @@ final class SimulatorEngine: @unchecked Sendable {
     }
 
     private func serve(_ request: HTTPRequest) -> HTTPReply {
-        withLock { serveLocked(request) }
+        withLock {
+            finishLocked()
+            return serveLocked(request)
+        }
     }
 
     private func serveLocked(_ request: HTTPRequest) -> HTTPReply {
