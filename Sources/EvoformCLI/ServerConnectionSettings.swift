@@ -33,8 +33,14 @@ struct ServerConnectionSettings {
         }
         let apiKey = key ?? Secret("")
         if required, apiKey.revealed.isEmpty { throw ConnectionSettingsError.missingKey }
-        if insecure {
-            context.standardError.line("Warning: TLS certificate verification is off (--insecure); use it only for testing.")
+        if insecure, url.scheme?.lowercased() == "https" {
+            #if os(Linux)
+                // corelibs-foundation verifies certificates inside libcurl and offers no way to turn
+                // that off; saying "off" while verifying would be a lie, so refuse instead.
+                throw ConnectionSettingsError.insecureUnsupported
+            #else
+                context.standardError.line("Warning: TLS certificate verification is off (--insecure); use it only for testing.")
+            #endif
         }
         if scheme == "http", !isLoopback(host), required {
             context.standardError.line(
@@ -65,6 +71,7 @@ enum ConnectionSettingsError: UserFacingError {
     case missingServer
     case badServerURL(String)
     case missingKey
+    case insecureUnsupported
 
     var userMessage: String {
         switch self {
@@ -74,6 +81,10 @@ enum ConnectionSettingsError: UserFacingError {
             "the server URL \"\(text)\" is not an absolute http(s) URL (example: https://evolution.example.com)"
         case .missingKey:
             "no API key: pass --api-key, set EVOLUTION_API_KEY, or set server.apiKey in the manifest (as \"${VAR}\")"
+        case .insecureUnsupported:
+            "--insecure (server.insecure) cannot turn certificate verification off on Linux: the system's URLSession "
+                + "verifies inside libcurl. Add the server's CA to the system store instead "
+                + "(copy it to /usr/local/share/ca-certificates/ and run update-ca-certificates), or use http on a trusted network"
         }
     }
 }
