@@ -1,3 +1,4 @@
+import EvoformApplier
 import EvoformCore
 import EvoformPlanner
 import EvoformRendering
@@ -45,7 +46,7 @@ struct ApplyCommand: Command {
             context.standardOutput.write(PlanTextRenderer(style: run.style).render(plan))
         }
         guard plan.hasChanges else {
-            if run.json { context.standardOutput.line(#"{"type":"summary","success":true,"created":0,"updated":0,"replaced":0,"deleted":0,"forgotten":0,"failed":[],"skipped":[]}"#) }
+            if run.json { context.standardOutput.line(progress.summary(ApplyReport())) }
             return .success
         }
         try run.confirm(question: "Do you want to perform these actions?")
