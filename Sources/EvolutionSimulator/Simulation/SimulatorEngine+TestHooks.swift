@@ -16,6 +16,7 @@ extension SimulatorEngine {
             if removeInstances {
                 instances.removeAll()
                 order.removeAll()
+                pendingRemovals = 0
             }
         }
     }

@@ -17,6 +17,8 @@ final class SimulatorEngine: @unchecked Sendable {
     var counters: [String: Int] = [:]
     var faults: FaultSettings
     var random: SplitMix64
+    /// How many instances have a background removal scheduled (skips the purge scan when 0).
+    var pendingRemovals = 0
     /// The base URL (`SERVER_URL`), known once the port is bound.
     var serverURL = ""
 
@@ -102,6 +104,9 @@ final class SimulatorEngine: @unchecked Sendable {
         entry.status = outcome.status
         entry.fault = fault
         log.append(entry)
+        if log.count > configuration.requestLogLimit {
+            log.removeFirst(max(1, configuration.requestLogLimit / 10))
+        }
         counters[entry.route ?? "unmatched", default: 0] += 1
         if fault == .responseLost { return .closeWithoutResponse }
         var response: HTTPResponse
@@ -373,6 +378,7 @@ final class SimulatorEngine: @unchecked Sendable {
     }
 
     func remove(_ name: String) {
+        if instances[name]?.removalDeadline != nil { pendingRemovals -= 1 }
         instances[name] = nil
         order.removeAll { $0 == name }
     }
@@ -386,11 +392,13 @@ final class SimulatorEngine: @unchecked Sendable {
         }
         if instances[name]?.removalDeadline == nil {
             instances[name]?.removalDeadline = .now + .milliseconds(configuration.deleteLagMilliseconds)
+            pendingRemovals += 1
         }
     }
 
     /// Drops instances whose background removal has finished.
     func purgeExpiredRemovals() {
+        guard pendingRemovals > 0 else { return }
         let now = ContinuousClock.now
         for name in order where (instances[name]?.removalDeadline).map({ $0 <= now }) ?? false {
             remove(name)
