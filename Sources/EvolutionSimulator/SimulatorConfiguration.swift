@@ -58,6 +58,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 8 * 1024 * 1024
     /// Idle keep-alive connections are closed after this long.
     public var idleTimeoutMilliseconds = 60_000
+    /// The request log keeps at most this many entries (the oldest tenth is dropped when full),
+    /// so long benchmark runs do not grow without bound.
+    public var requestLogLimit = 100_000
 
     public init(
         apiVersion: SimulatedAPIVersion, host: String = "127.0.0.1", port: Int = 0, apiKey: String = "change-me",

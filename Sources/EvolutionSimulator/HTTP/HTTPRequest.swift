@@ -57,22 +57,28 @@ enum HTTPVersion: String, Sendable, Equatable {
 /// Header fields in arrival order; names compare case-insensitively.
 struct HTTPHeaders: Sendable, Equatable {
     private(set) var fields: [(name: String, value: String)] = []
+    /// The names lower-cased once, parallel to `fields`.
+    private var loweredNames: [String] = []
 
     init(_ fields: [(String, String)] = []) {
         for (name, value) in fields { add(name, value) }
     }
 
-    mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+    mutating func add(_ name: String, _ value: String) {
+        fields.append((name, value))
+        loweredNames.append(name.lowercased())
+    }
 
     /// The first value of a header (names are case-insensitive).
     subscript(name: String) -> String? {
         let lowered = name.lowercased()
-        return fields.first { $0.name.lowercased() == lowered }?.value
+        guard let index = loweredNames.firstIndex(of: lowered) else { return nil }
+        return fields[index].value
     }
 
     func values(_ name: String) -> [String] {
         let lowered = name.lowercased()
-        return fields.filter { $0.name.lowercased() == lowered }.map(\.value)
+        return loweredNames.indices.filter { loweredNames[$0] == lowered }.map { fields[$0].value }
     }
 
     static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {

@@ -94,14 +94,12 @@ final class HTTPServer: @unchecked Sendable {
             }
             stopRequested = true
             stopWaiters.append(continuation)
+            // Written under the lock: the I/O thread closes the pipe under the same lock, so
+            // this never writes to a closed (or reused) descriptor.
+            var byte: UInt8 = 1
+            _ = Glibc.write(wakePipe.write, &byte, 1)
             control.unlock()
-            wake()
         }
-    }
-
-    private func wake() {
-        var byte: UInt8 = 1
-        _ = Glibc.write(wakePipe.write, &byte, 1)
     }
 
     private var shouldStop: Bool {
@@ -311,11 +309,11 @@ final class HTTPServer: @unchecked Sendable {
         for connection in Array(connections.values) { closeConnection(connection) }
         timers.removeAll()
         close(listener)
-        close(wakePipe.read)
-        close(wakePipe.write)
         readBuffer.deallocate()
         readBuffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
         control.lock()
+        close(wakePipe.read)
+        close(wakePipe.write)
         finished = true
         let waiters = stopWaiters
         stopWaiters.removeAll()

@@ -111,6 +111,9 @@ final class SimulatorEngine: @unchecked Sendable {
         entry.status = outcome.status
         entry.fault = fault
         log.append(entry)
+        if log.count > configuration.requestLogLimit {
+            log.removeFirst(max(1, configuration.requestLogLimit / 10))
+        }
         counters[entry.route ?? "unmatched", default: 0] += 1
         if fault == .responseLost { return .closeWithoutResponse }
         var response: HTTPResponse
