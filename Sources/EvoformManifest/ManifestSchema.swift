@@ -41,18 +41,22 @@ public enum ManifestSchema {
         #"\$\{[A-Za-z_][A-Za-z0-9_]*(?::-"# + characters + #"*)?\}"#
     }
 
+    /// The end of the text. Unlike `$`, which ICU, Java and Python regular expressions also
+    /// match before a final line break, this means the same in every engine.
+    static let end = #"(?![\s\S])"#
+
     /// One or more of `characters`, or references whose defaults are made of them.
     static func interpolated(_ characters: String) -> String {
-        "^(?:" + characters + "|" + reference(defaultCharacters: characters) + ")+$"
+        "^(?:" + characters + "|" + reference(defaultCharacters: characters) + ")+" + end
     }
 
     /// Text in which every `${` is a valid reference or the escape `$${`.
     static let textBody = #"(?:\$\$\{|\$(?!\{)|"# + reference(defaultCharacters: "[^}]") + #"|[^$])"#
 
     /// Free text: any string whose `${...}` references are well formed.
-    public static let textPattern = "^" + textBody + "*$"
+    public static let textPattern = "^" + textBody + "*" + end
     /// Non-empty text (API key, Chatwoot token).
-    public static let secretPattern = "^" + textBody + "+$"
+    public static let secretPattern = "^" + textBody + "+" + end
     /// Lowercase ASCII letters and digits, as documented; or `${VAR}` references.
     public static let instanceNamePattern = interpolated("[a-z0-9]")
     /// ASCII letters, digits and hyphens, as documented; or `${VAR}` references.
@@ -67,11 +71,11 @@ public enum ManifestSchema {
         let userInfo = "(?:" + allowed + #"/?#]*@)?"#
         let host = #"(?:\[[^\s\x00-\x1F\x7F/?#\]]*\]|(?:[A-Za-z0-9._%-]|[^\x00-\x7F\s])+)"#
         let port =
-            #"(?::(?=[0-9]{1,5}(?:[/?#]|$))0*(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"#
+            #"(?::(?=[0-9]{1,5}(?:[/?#]|(?![\s\S])))0*(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"#
         let rest = "(?:[/?#]" + allowed + "]*)?"
         let literal = #"(?![\s\S]*\$\{)[Hh][Tt][Tt][Pp][Ss]?://"# + userInfo + host + port + rest
         let withReference = #"(?=[\s\S]*\$\{)"# + textBody + "*"
-        return "^(?:" + literal + "|" + withReference + ")$"
+        return "^(?:" + literal + "|" + withReference + ")" + end
     }()
 
     // MARK: Root and server
