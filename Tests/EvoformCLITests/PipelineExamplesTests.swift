@@ -19,7 +19,8 @@ import Testing
     static let directory = packageRoot.appendingPathComponent("examples/pipelines")
 
     static let files: [String] = {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
     }()
 
     /// One `evoform ...` command found in a file.

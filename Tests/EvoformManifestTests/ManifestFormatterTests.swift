@@ -78,6 +78,28 @@ import Testing
         }
     }
 
+    /// Comments, blank lines, spaces and commas inserted all over every readable file: whatever
+    /// still reads formats idempotently, keeps its comments and means the same.
+    @Test(arguments: ManifestFormatterTests.readable)
+    func insertedTriviaAnywhereKeepsTheProperties(_ manifest: CorpusManifest) throws {
+        let bytes = manifest.bytes
+        let insertions = ["// c\n", "/* c */", "/*\n c\n*/", "\n\n", " ", ",", "\r\n", "\t// x"].map { Array($0.utf8) }
+        let step = max(1, bytes.count / 30)
+        var checked = 0
+        for offset in stride(from: 0, through: bytes.count, by: step) {
+            for insertion in insertions {
+                let variant = Array(bytes[..<offset]) + insertion + Array(bytes[offset...])
+                guard let document = try? JSONCReader.read(variant) else { continue }
+                checked += 1
+                let once = try ManifestFormatter.format(variant)
+                #expect(try ManifestFormatter.format(Array(once.utf8)) == once, "\(manifest) + \(insertion) at \(offset)")
+                #expect(try Self.comments(Array(once.utf8)) == Self.comments(variant), "\(manifest) at \(offset)")
+                #expect(try JSONCReader.read(Array(once.utf8)).root?.jsonValue == document.root?.jsonValue)
+            }
+        }
+        #expect(checked > min(10, bytes.count), "\(manifest)")
+    }
+
     @Test(arguments: CorpusManifest.all.filter { (try? JSONCReader.read($0.bytes)) == nil })
     func aSyntaxErrorIsTheLoadersError(_ manifest: CorpusManifest) throws {
         guard case .failure(let loadError) = manifest.load() else {
