@@ -15,6 +15,8 @@ public enum Evoform {
         QRCommand.self,
         SimCommand.self,
         DemoCommand.self,
+        SchemaCommand.self,
+        FmtCommand.self,
         CompletionCommand.self,
         VersionCommand.self,
     ]

@@ -10,8 +10,9 @@ struct ForceUnlockCommand: Command {
     static let discussion = """
         evoform locks the state with an OS lock (flock) on <state>.lock for the whole run. The
         kernel releases it when the process exits in any way, kill -9 included, so a crashed run
-        never leaves a stale lock: wait for the other run, or pass --lock-timeout. The lock file
-        also records who holds it (pid, host, user, operation, start time) for error messages.
+        never leaves a stale lock: wait for the other run (e.g. 'evoform apply --lock-timeout 5m').
+        The lock file also records who holds it (pid, host, user, operation, start time) for error
+        messages.
 
         force-unlock:
           - if no process holds the lock: clears the holder record left in the lock file, and

@@ -15,6 +15,18 @@ public enum JSONCReader {
         var parser = JSONCParser(bytes: bytes, maximumDepth: maximumDepth)
         return try parser.parseDocument()
     }
+
+    /// Reads the document like `read`, and also returns every token in file order, comments
+    /// included: the lossless view `ManifestFormatter` rewrites. The same parser produces both,
+    /// so a file that reads has tokens, and a file that does not throws the same problem.
+    public static func readWithTokens(_ bytes: [UInt8], maximumDepth: Int = defaultMaximumDepth) throws(JSONCProblem)
+        -> (document: JSONCDocument, tokens: [JSONCToken])
+    {
+        var parser = JSONCParser(bytes: bytes, maximumDepth: maximumDepth)
+        parser.recordsTokens = true
+        let document = try parser.parseDocument()
+        return (document, parser.tokens)
+    }
 }
 
 private enum Byte {
@@ -70,6 +82,10 @@ private struct JSONCParser {
     // exact size, when the container closes (nested containers push and pop above them).
     var memberStack: [JSONCMember] = []
     var nodeStack: [JSONCNode] = []
+    // Token recording (off for plain reads): every token with the line breaks before it.
+    var recordsTokens = false
+    var tokens: [JSONCToken] = []
+    var lineBreaksSinceToken = 0
 
     init(bytes: [UInt8], maximumDepth: Int) {
         self.bytes = bytes
@@ -111,11 +127,17 @@ private struct JSONCParser {
             try checkDepth(depth, at: start)
             return JSONCNode(.array(try parseArray(depth: depth, line: line, column: column)), line: line, column: column)
         case Byte.quote:
-            return JSONCNode(.string(try parseString()), line: line, column: column)
+            let text = try parseString()
+            recordToken(.string, from: start)
+            return JSONCNode(.string(text), line: line, column: column)
         case Byte.minus, Byte.zero...Byte.nine:
-            return JSONCNode(.number(try parseNumber()), line: line, column: column)
+            let number = try parseNumber()
+            recordToken(.number, from: start)
+            return JSONCNode(.number(number), line: line, column: column)
         default:
-            return JSONCNode(try parseLiteral(), line: line, column: column)
+            let literal = try parseLiteral()
+            recordToken(.literal, from: start)
+            return JSONCNode(literal, line: line, column: column)
         }
     }
 
@@ -128,6 +150,7 @@ private struct JSONCParser {
 
     mutating func parseObject(depth: Int, line: Int, column: Int) throws(JSONCProblem) -> [JSONCMember] {
         index += 1
+        recordToken(.openBrace, from: index - 1)
         let base = memberStack.count
         defer { memberStack.removeSubrange(base...) }
         var memberCount: Int { memberStack.count - base }
@@ -146,6 +169,7 @@ private struct JSONCParser {
             let byte = bytes[index]
             if byte == Byte.closeBrace {
                 index += 1
+                recordToken(.closeBrace, from: index - 1)
                 return Array(memberStack[base...])
             }
             guard byte == Byte.quote else {
@@ -154,6 +178,7 @@ private struct JSONCParser {
             let keyOffset = index
             let (keyLine, keyColumn) = location(at: keyOffset)
             let key = try parseString()
+            recordToken(.string, from: keyOffset)
             path[path.count - 1] = .key(key)
             try skipTrivia()
             guard index < bytes.count, bytes[index] == Byte.colon else {
@@ -161,6 +186,7 @@ private struct JSONCParser {
                     at: index, "expected \":\" after the key \(MessageText.quoted(key)), found \(describe(at: index))")
             }
             index += 1
+            recordToken(.colon, from: index - 1)
             try skipTrivia()
             if index < bytes.count, bytes[index] == Byte.comma || bytes[index] == Byte.closeBrace {
                 throw problem(at: index, "expected a value for the key \(MessageText.quoted(key)), found \(describe(at: index))")
@@ -193,8 +219,10 @@ private struct JSONCParser {
             switch bytes[index] {
             case Byte.comma:
                 index += 1
+                recordToken(.comma, from: index - 1)
             case Byte.closeBrace:
                 index += 1
+                recordToken(.closeBrace, from: index - 1)
                 return Array(memberStack[base...])
             case Byte.quote:
                 throw problem(at: index, "expected \",\" or \"}\" after the value of \(MessageText.quoted(key)); a comma is missing before this key")
@@ -223,6 +251,7 @@ private struct JSONCParser {
 
     mutating func parseArray(depth: Int, line: Int, column: Int) throws(JSONCProblem) -> [JSONCNode] {
         index += 1
+        recordToken(.openBracket, from: index - 1)
         let base = nodeStack.count
         defer { nodeStack.removeSubrange(base...) }
         path.append(nil)
@@ -236,6 +265,7 @@ private struct JSONCParser {
             }
             if bytes[index] == Byte.closeBracket {
                 index += 1
+                recordToken(.closeBracket, from: index - 1)
                 return Array(nodeStack[base...])
             }
             path[path.count - 1] = .index(nodeStack.count - base)
@@ -253,8 +283,10 @@ private struct JSONCParser {
             switch bytes[index] {
             case Byte.comma:
                 index += 1
+                recordToken(.comma, from: index - 1)
             case Byte.closeBracket:
                 index += 1
+                recordToken(.closeBracket, from: index - 1)
                 return Array(nodeStack[base...])
             case Byte.closeBrace:
                 throw problem(at: index, "expected \",\" or \"]\", found \"}\"; the array opened at line \(line), column \(column) is not closed")
@@ -498,12 +530,15 @@ private struct JSONCParser {
         while index < count {
             let byte = bytes[index]
             if byte == Byte.space || byte == Byte.newline || byte == Byte.carriageReturn || byte == Byte.tab {
+                if recordsTokens { countLineBreak(at: index) }
                 index += 1
             } else if byte == Byte.slash {
                 let next = index + 1 < count ? bytes[index + 1] : 0
                 if next == Byte.slash {
+                    let start = index
                     index += 2
                     while index < count, bytes[index] != Byte.newline, bytes[index] != Byte.carriageReturn { index += 1 }
+                    recordToken(.lineComment, from: start)
                 } else if next == Byte.star {
                     let start = index
                     index += 2
@@ -514,6 +549,7 @@ private struct JSONCParser {
                         }
                         if bytes[index] == Byte.star, bytes[index + 1] == Byte.slash {
                             index += 2
+                            recordToken(.blockComment, from: start)
                             break
                         }
                         index += 1
@@ -525,6 +561,23 @@ private struct JSONCParser {
                 return
             }
         }
+    }
+
+    /// Counts `\n`, `\r\n` and a lone `\r` as one line break each.
+    mutating func countLineBreak(at offset: Int) {
+        let byte = bytes[offset]
+        if byte == Byte.newline
+            || (byte == Byte.carriageReturn && (offset + 1 >= bytes.count || bytes[offset + 1] != Byte.newline))
+        {
+            lineBreaksSinceToken += 1
+        }
+    }
+
+    /// Records the token that ends at `index` (when recording).
+    mutating func recordToken(_ kind: JSONCToken.Kind, from start: Int) {
+        guard recordsTokens else { return }
+        tokens.append(JSONCToken(kind: kind, range: start..<index, lineBreaksBefore: lineBreaksSinceToken))
+        lineBreaksSinceToken = 0
     }
 
     // MARK: Positions and messages

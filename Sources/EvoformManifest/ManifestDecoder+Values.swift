@@ -63,7 +63,7 @@ extension ManifestDecoder {
             }
         case .integration:
             if case .text(let text, _) = resolveString(node, path: path, expected: "a string") {
-                if text == "WHATSAPP-BAILEYS" {
+                if text == ManifestField.supportedIntegration {
                     entry.value = .string(text)
                 } else {
                     error(

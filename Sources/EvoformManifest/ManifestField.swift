@@ -81,6 +81,12 @@ enum ManifestField: Int, CaseIterable, Sendable, Hashable, Comparable {
         }
     }
 
+    /// The only `integration` accepted: evoform manages WhatsApp Baileys instances.
+    static let supportedIntegration = "WHATSAPP-BAILEYS"
+
+    /// Settings that `defaults` may not hold (each instance gives its own).
+    static let instanceOnly: Set<ManifestField> = [.instanceName, .token]
+
     /// The three settings without which Chatwoot is not configured.
     static let chatwootEssentials: [ManifestField] = [.chatwootAccountID, .chatwootToken, .chatwootURL]
 

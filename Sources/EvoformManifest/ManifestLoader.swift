@@ -63,9 +63,16 @@ public enum ManifestLoader {
     public static func load(
         fileAt url: URL, displayPath: String, environment: [String: String], requireVariables: Bool
     ) throws(ManifestError) -> LoadedManifest {
-        let contents: Data
+        let contents = try contents(ofFileAt: url, displayPath: displayPath)
+        return try load(
+            contents: contents, path: displayPath, environment: environment, requireVariables: requireVariables)
+    }
+
+    /// The bytes of the manifest file at `url`. A missing or unreadable file is a `ManifestError`
+    /// naming `displayPath` (`FILE: message`), as `load(fileAt:...)` reports it.
+    public static func contents(ofFileAt url: URL, displayPath: String) throws(ManifestError) -> Data {
         do {
-            contents = try readFile(at: url)
+            return try readFile(at: url)
         } catch {
             throw ManifestError(
                 path: displayPath,
@@ -74,8 +81,6 @@ public enum ManifestLoader {
                         file: displayPath, line: 0, column: 0, path: "", severity: .error, message: error.message)
                 ])
         }
-        return try load(
-            contents: contents, path: displayPath, environment: environment, requireVariables: requireVariables)
     }
 
     private struct ReadFailure: Error {
