@@ -29,3 +29,16 @@ public struct ManifestError: UserFacingError, Sendable, Hashable {
             + errors.map(\.description).joined(separator: "\n")
     }
 }
+
+extension ManifestError {
+    /// The manifest cannot be read as JSONC at all: one error at the reader's position.
+    init(syntax problem: JSONCProblem, path: String) {
+        self.init(
+            path: path,
+            errors: [
+                Diagnostic(
+                    file: path, line: problem.line, column: problem.column, path: problem.path, severity: .error,
+                    message: problem.message)
+            ])
+    }
+}

@@ -27,13 +27,7 @@ public enum ManifestFormatter {
         do {
             return Data(try format([UInt8](contents)).utf8)
         } catch {
-            throw ManifestError(
-                path: path,
-                errors: [
-                    Diagnostic(
-                        file: path, line: error.line, column: error.column, path: error.path, severity: .error,
-                        message: error.message)
-                ])
+            throw ManifestError(syntax: error, path: path)
         }
     }
 

@@ -21,13 +21,7 @@ public enum ManifestLoader {
         do {
             document = try JSONCReader.read(bytes)
         } catch {
-            throw ManifestError(
-                path: path,
-                errors: [
-                    Diagnostic(
-                        file: path, line: error.line, column: error.column, path: error.path, severity: .error,
-                        message: error.message)
-                ])
+            throw ManifestError(syntax: error, path: path)
         }
         guard let root = document.root else {
             throw ManifestError(
