@@ -67,7 +67,7 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         latencyMilliseconds: Int = 0, failRate: Double = 0, loseResponseRate: Double = 0, seed: UInt64 = 1,
         deleteLagMilliseconds: Int = 0, qrDelayMilliseconds: Int = 0, v1Storage: SimulatedV1Storage = .mongo,
         faultsAffectReads: Bool = false, serverURL: String? = nil, maxBodyBytes: Int = 8 * 1024 * 1024,
-        idleTimeoutMilliseconds: Int = 60_000
+        idleTimeoutMilliseconds: Int = 60_000, requestLogLimit: Int = 100_000
     ) {
         self.apiVersion = apiVersion
         self.host = host
@@ -84,6 +84,7 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.serverURL = serverURL
         self.maxBodyBytes = maxBodyBytes
         self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
+        self.requestLogLimit = max(1, requestLogLimit)
     }
 }
 

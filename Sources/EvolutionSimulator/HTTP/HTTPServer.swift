@@ -33,6 +33,8 @@ final class HTTPServer: @unchecked Sendable {
     private var connections: [Int32: Connection] = [:]
     private var timers: [Timer] = []
     private var timerSequence = 0
+    /// While out of file descriptors, the listener is not polled (else poll would spin).
+    private var acceptPausedUntil: ContinuousClock.Instant?
     private let dateCache = HTTPDateCache()
     private var readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
@@ -117,7 +119,9 @@ final class HTTPServer: @unchecked Sendable {
             descriptors.removeAll(keepingCapacity: true)
             order.removeAll(keepingCapacity: true)
             descriptors.append(pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0))
-            descriptors.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0))
+            if let until = acceptPausedUntil, until <= .now { acceptPausedUntil = nil }
+            let listenerEvents = acceptPausedUntil == nil ? Int16(POLLIN) : 0
+            descriptors.append(pollfd(fd: listener, events: listenerEvents, revents: 0))
             for connection in connections.values {
                 var events: Int16 = 0
                 if !connection.busy && !connection.closeAfterFlush { events |= Int16(POLLIN) }
@@ -143,7 +147,7 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     private func pollTimeout() -> Int32 {
-        guard let next = timers.map(\.deadline).min() else { return 1000 }
+        guard let next = (timers.map(\.deadline) + [acceptPausedUntil].compactMap { $0 }).min() else { return 1000 }
         let remaining = ContinuousClock.now.duration(to: next)
         if remaining <= .zero { return 0 }
         let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
@@ -159,6 +163,7 @@ final class HTTPServer: @unchecked Sendable {
         while let descriptor = Socket.accept(listener) {
             connections[descriptor] = Connection(descriptor: descriptor, limits: limits)
         }
+        if Socket.lastAcceptFailedForLackOfDescriptors { acceptPausedUntil = .now + .milliseconds(100) }
     }
 
     private func readAvailable(_ connection: Connection) {

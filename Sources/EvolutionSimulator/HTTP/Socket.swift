@@ -46,10 +46,18 @@ enum Socket {
         return (descriptor, Int(UInt16(bigEndian: actual.sin_port)))
     }
 
+    /// Set by `accept` when it failed because the process or system ran out of descriptors
+    /// (only the I/O thread calls `accept`).
+    nonisolated(unsafe) static var lastAcceptFailedForLackOfDescriptors = false
+
     /// Accepts one pending connection; nil when none is pending (or on a transient error).
     static func accept(_ listener: Int32) -> Int32? {
         let descriptor = Glibc.accept(listener, nil, nil)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else {
+            lastAcceptFailedForLackOfDescriptors = errno == EMFILE || errno == ENFILE
+            return nil
+        }
+        lastAcceptFailedForLackOfDescriptors = false
         makeNonBlocking(descriptor)
         var yes: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
