@@ -24,10 +24,17 @@ import Foundation
 /// `URLSessionTransport` instead: see `HTTPTransportFactory`.
 public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     #if os(Linux)
-        private let pool = IdleConnectionPool()
+        private let pool: IdleConnectionPool
     #endif
 
-    public init() {}
+    public convenience init() { self.init(maximumIdle: .seconds(2)) }
+
+    /// - Parameter maximumIdle: an idle keep-alive connection older than this is not reused.
+    init(maximumIdle: Duration) {
+        #if os(Linux)
+            pool = IdleConnectionPool(maximumIdle: maximumIdle)
+        #endif
+    }
 
     public func send(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
         #if os(Linux)
