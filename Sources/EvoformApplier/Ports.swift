@@ -72,6 +72,31 @@ public protocol StateJournal: AnyObject {
     func resolveJournalEntry(_ id: JournalEntry.ID, as resolution: String) throws
     @discardableResult func record(_ instance: ManagedInstance) throws -> ManagedInstance
     func forget(_ name: InstanceName) throws
+    /// Several intents and outcomes at once, each with the effect of its own call, in one commit
+    /// where the store can (group commit); one result per write, in order: the new entry's id for
+    /// an intent, nil for an outcome. The default makes the calls one by one.
+    func commit(_ writes: [JournalWrite]) -> [Result<JournalEntry.ID?, any Error>]
 }
 
-extension StateStore: StateJournal {}
+extension StateJournal {
+    public func commit(_ writes: [JournalWrite]) -> [Result<JournalEntry.ID?, any Error>] {
+        writes.map { write in
+            Result { () throws -> JournalEntry.ID? in
+                switch write {
+                case .intent(let instance, let action, let fingerprint, let detail):
+                    return try journalIntent(instance: instance, action: action, requestFingerprint: fingerprint, detail: detail)
+                case .outcome(let id, let outcome, let change):
+                    try journalOutcome(id, outcome: outcome, change: change)
+                    return nil
+                }
+            }
+        }
+    }
+}
+
+extension StateStore: StateJournal {
+    /// One transaction for the whole batch (`journalBatch`): one fsync instead of one per write.
+    public func commit(_ writes: [JournalWrite]) -> [Result<JournalEntry.ID?, any Error>] {
+        journalBatch(writes).map { $0.mapError { $0 } }
+    }
+}

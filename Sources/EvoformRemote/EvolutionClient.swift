@@ -13,10 +13,10 @@ public final class EvolutionClient: Sendable {
     private let counter = RequestCounter()
     private let versionCache = VersionCache()
 
-    /// A client over a new `URLSessionTransport` (one long-lived session).
+    /// A client over a new transport for the endpoint (see `HTTPTransportFactory`).
     public convenience init(endpoint: ServerEndpoint, observer: (any RequestObserver)? = nil) {
         self.init(
-            endpoint: endpoint, transport: URLSessionTransport(insecure: endpoint.insecure), observer: observer,
+            endpoint: endpoint, transport: HTTPTransportFactory.transport(for: endpoint), observer: observer,
             timing: .live)
     }
 

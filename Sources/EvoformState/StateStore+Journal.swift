@@ -11,18 +11,7 @@ extension StateStore {
     ) throws(StateError) -> JournalEntry.ID {
         try withConnection { connection throws(StateError) in
             try connection.inTransaction { () throws(StateError) in
-                try connection.run(
-                    """
-                    INSERT INTO journal (instance, action, request_fingerprint, detail, status, started_at)
-                    VALUES (?1, ?2, ?3, ?4, 'intent', ?5)
-                    """,
-                    [
-                        .text(instance.rawValue), .text(action.rawValue), .text(requestFingerprint),
-                        detail.map { .text($0.canonicalText) } ?? .null, .real(timestamp()),
-                    ])
-                let id = JournalEntry.ID(rawValue: connection.lastInsertRowID)
-                try incrementSerial(connection)
-                return id
+                try insertIntent(instance: instance, action: action, requestFingerprint: requestFingerprint, detail: detail, connection)
             }
         }
     }
@@ -33,30 +22,95 @@ extension StateStore {
     public func journalOutcome(_ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange) throws(StateError) {
         try withConnection { connection throws(StateError) in
             try connection.inTransaction { () throws(StateError) in
-                let status: String
-                let httpStatus: SQLiteValue
-                let message: SQLiteValue
-                switch outcome {
-                case .done:
-                    (status, httpStatus, message) = ("done", .null, .null)
-                case .failed(let code, let text):
-                    (status, httpStatus, message) = ("failed", code.map { .integer(Int64($0)) } ?? .null, .text(text))
-                }
-                let changed = try connection.run(
-                    """
-                    UPDATE journal SET status = ?1, http_status = ?2, message = ?3, finished_at = ?4
-                    WHERE id = ?5 AND status = 'intent'
-                    """,
-                    [.text(status), httpStatus, message, .real(timestamp()), .integer(id.rawValue)])
-                guard changed == 1 else { throw StateError.journalEntryNotPending(id) }
-                switch change {
-                case .record(let instance): try upsert(instance, connection)
-                case .forget(let name): try connection.run("DELETE FROM instances WHERE name = ?1", [.text(name.rawValue)])
-                case .none: break
-                }
-                try incrementSerial(connection)
+                try writeOutcome(id, outcome: outcome, change: change, connection)
             }
         }
+    }
+
+    /// Several intents and outcomes in one transaction, so one commit (one fsync) serves all of
+    /// them: what `apply` uses when many calls finish at once (group commit). Each write behaves
+    /// exactly as its own `journalIntent`/`journalOutcome` call and runs in its own savepoint, so
+    /// one that fails (`.journalEntryNotPending`) leaves the others in. Returns one result per
+    /// write, in order: the new entry's id for an intent, nil for an outcome. If the transaction
+    /// itself fails (the disk is full...), nothing is written and every result is that error.
+    public func journalBatch(_ writes: [JournalWrite]) -> [Result<JournalEntry.ID?, StateError>] {
+        guard !writes.isEmpty else { return [] }
+        do throws(StateError) {
+            return try withConnection { connection throws(StateError) in
+                try connection.inTransaction { () throws(StateError) in
+                    var results: [Result<JournalEntry.ID?, StateError>] = []
+                    results.reserveCapacity(writes.count)
+                    for write in writes {
+                        try connection.execute("SAVEPOINT journal_write")
+                        do throws(StateError) {
+                            switch write {
+                            case .intent(let instance, let action, let fingerprint, let detail):
+                                results.append(
+                                    .success(
+                                        try insertIntent(
+                                            instance: instance, action: action, requestFingerprint: fingerprint, detail: detail,
+                                            connection)))
+                            case .outcome(let id, let outcome, let change):
+                                try writeOutcome(id, outcome: outcome, change: change, connection)
+                                results.append(.success(nil))
+                            }
+                        } catch {
+                            try connection.execute("ROLLBACK TO journal_write")
+                            results.append(.failure(error))
+                        }
+                        try connection.execute("RELEASE journal_write")
+                    }
+                    return results
+                }
+            }
+        } catch {
+            return writes.map { _ in .failure(error) }
+        }
+    }
+
+    private func insertIntent(
+        instance: InstanceName, action: JournalAction, requestFingerprint: String, detail: JSONValue?,
+        _ connection: SQLiteConnection
+    ) throws(StateError) -> JournalEntry.ID {
+        try connection.run(
+            """
+            INSERT INTO journal (instance, action, request_fingerprint, detail, status, started_at)
+            VALUES (?1, ?2, ?3, ?4, 'intent', ?5)
+            """,
+            [
+                .text(instance.rawValue), .text(action.rawValue), .text(requestFingerprint),
+                detail.map { .text($0.canonicalText) } ?? .null, .real(timestamp()),
+            ])
+        let id = JournalEntry.ID(rawValue: connection.lastInsertRowID)
+        try incrementSerial(connection)
+        return id
+    }
+
+    private func writeOutcome(
+        _ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange, _ connection: SQLiteConnection
+    ) throws(StateError) {
+        let status: String
+        let httpStatus: SQLiteValue
+        let message: SQLiteValue
+        switch outcome {
+        case .done:
+            (status, httpStatus, message) = ("done", .null, .null)
+        case .failed(let code, let text):
+            (status, httpStatus, message) = ("failed", code.map { .integer(Int64($0)) } ?? .null, .text(text))
+        }
+        let changed = try connection.run(
+            """
+            UPDATE journal SET status = ?1, http_status = ?2, message = ?3, finished_at = ?4
+            WHERE id = ?5 AND status = 'intent'
+            """,
+            [.text(status), httpStatus, message, .real(timestamp()), .integer(id.rawValue)])
+        guard changed == 1 else { throw StateError.journalEntryNotPending(id) }
+        switch change {
+        case .record(let instance): try upsert(instance, connection)
+        case .forget(let name): try connection.run("DELETE FROM instances WHERE name = ?1", [.text(name.rawValue)])
+        case .none: break
+        }
+        try incrementSerial(connection)
     }
 
     /// Entries still in `intent`, oldest first: calls whose outcome is unknown because a run was

@@ -212,6 +212,50 @@ struct StateStoreTests {
             == .journalEntryNotPending(unknown))
     }
 
+    @Test("a journal batch writes intents and outcomes in one transaction, each as its own call would")
+    func journalBatch() throws {
+        let store = try open()
+        defer { store.close() }
+        let earlier = try store.journalIntent(instance: "sales01", action: .create, requestFingerprint: "fp-1")
+        let record = sampleInstance("sales01", fingerprinter: store.fingerprinter)
+        let results = store.journalBatch([
+            .intent(instance: "sales02", action: .create, requestFingerprint: "fp-2", detail: nil),
+            .outcome(earlier, .done, .record(record)),
+            .intent(instance: "sales03", action: .delete, requestFingerprint: "fp-3", detail: ["why": "test"]),
+        ])
+        #expect(results.count == 3)
+        let second = try #require(try results[0].get())
+        #expect(try results[1].get() == nil)
+        let third = try #require(try results[2].get())
+        #expect(earlier < second && second < third)
+        #expect(store.serial == 4)
+        #expect(try store.instance(named: "sales01")?.configuration == record.configuration)
+        #expect(try store.unfinishedJournalEntries().map(\.id) == [second, third])
+        #expect(try store.unfinishedJournalEntries().last?.detail == ["why": "test"])
+        #expect(store.journalBatch([]).isEmpty)
+    }
+
+    @Test("a write that fails in a journal batch is left out and the others are kept")
+    func journalBatchPartialFailure() throws {
+        let store = try open()
+        defer { store.close() }
+        let done = try store.journalIntent(instance: "sales01", action: .create, requestFingerprint: "fp-1")
+        try store.journalOutcome(done, outcome: .done, change: .none)
+        let open = try store.journalIntent(instance: "sales02", action: .create, requestFingerprint: "fp-2")
+        let serial = store.serial
+        let results = store.journalBatch([
+            .outcome(done, .done, .record(sampleInstance("sales01", fingerprinter: store.fingerprinter))),
+            .outcome(open, .failed(status: 500, message: "boom"), .none),
+            .intent(instance: "sales03", action: .create, requestFingerprint: "fp-3", detail: nil),
+        ])
+        #expect(stateError { () throws(StateError) in _ = try results[0].get() } == .journalEntryNotPending(done))
+        #expect(try results[1].get() == nil)
+        #expect(try results[2].get() != nil)
+        #expect(try store.instance(named: "sales01") == nil)
+        #expect(store.serial == serial + 2)
+        #expect(try store.journalEntries().map(\.status) == [.done, .failed(status: 500, message: "boom"), .intent])
+    }
+
     @Test("resolving settles an interrupted entry once")
     func resolve() throws {
         let store = try open()

@@ -1,0 +1,232 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+#if os(Linux)
+    import Glibc
+#endif
+
+/// A plain-HTTP (`http://`) transport on POSIX sockets, for Linux.
+///
+/// corelibs-foundation's `URLSession` costs 3-5 ms of CPU and about 200 thread switches per
+/// request on Linux (libcurl's multi handle driven through Dispatch sources and timers); with
+/// parallel calls on a 2-core machine that, not the server, bounds an apply. This transport
+/// costs a few system calls per request. It keeps `URLSessionTransport`'s rules:
+/// - GETs reuse keep-alive connections (an idle one the server closed is detected before use,
+///   and a GET whose reused connection closes before any answer is resent once on a new one);
+/// - every mutating request goes on a fresh connection with `Connection: close`, so a lost
+///   answer is reported at once and nothing is ever resent;
+/// - one deadline (`timeoutSeconds`) covers connecting, sending and receiving;
+/// - blocking calls run on dedicated threads (`BlockingExecutor`), never on the cooperative pool.
+///
+/// `https` URLs, and any run with a proxy configured in the environment, use
+/// `URLSessionTransport` instead: see `HTTPTransportFactory`.
+public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
+    #if os(Linux)
+        private let pool: IdleConnectionPool
+    #endif
+
+    public convenience init() { self.init(maximumIdle: .seconds(2)) }
+
+    /// - Parameter maximumIdle: an idle keep-alive connection older than this is not reused.
+    init(maximumIdle: Duration) {
+        #if os(Linux)
+            pool = IdleConnectionPool(maximumIdle: maximumIdle)
+        #endif
+    }
+
+    public func send(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
+        #if os(Linux)
+            let pool = self.pool
+            return try await BlockingExecutor.shared.run { Self.exchange(request, pool: pool) }.get()
+        #else
+            throw TransportFailure(kind: .other, detail: "the socket transport is only built on Linux")
+        #endif
+    }
+
+    /// The request as bytes on the wire: request line, `Host`, the request's headers,
+    /// `Content-Length` when there is a body, and `Connection: close` when asked.
+    static func serialize(_ request: HTTPRequest, close: Bool) -> [UInt8]? {
+        guard let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false), let host = components.host
+        else { return nil }
+        var target = components.percentEncodedPath
+        if target.isEmpty { target = "/" }
+        if let query = components.percentEncodedQuery { target += "?" + query }
+        var hostHeader = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        if let port = components.port { hostHeader += ":\(port)" }
+        var text = "\(request.method) \(target) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: evoform\r\n"
+        for name in request.headers.keys.sorted() {
+            let lowered = name.lowercased()
+            if lowered == "host" || lowered == "content-length" || lowered == "connection" { continue }
+            text += "\(name): \(request.headers[name] ?? "")\r\n"
+        }
+        if let body = request.body {
+            text += "Content-Length: \(body.count)\r\n"
+        } else if request.method != "GET" && request.method != "HEAD" {
+            text += "Content-Length: 0\r\n"
+        }
+        if close { text += "Connection: close\r\n" }
+        text += "\r\n"
+        var bytes = Array(text.utf8)
+        if let body = request.body { bytes.append(contentsOf: body) }
+        return bytes
+    }
+}
+
+#if os(Linux)
+    extension SocketHTTPTransport {
+        private struct Target {
+            var host: String
+            var port: Int
+
+            init?(_ url: URL) {
+                guard url.scheme?.lowercased() == "http",
+                    var host = URLComponents(url: url, resolvingAgainstBaseURL: false)?.host, !host.isEmpty
+                else { return nil }
+                if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+                self.host = host
+                self.port = url.port ?? 80
+            }
+
+            var key: String { "\(host):\(port)" }
+        }
+
+        /// Why an exchange on a connection failed.
+        private enum ExchangeFailure: Error {
+            /// A reused connection closed before any byte of an answer: it had gone stale.
+            case stale
+            case failure(TransportFailure)
+        }
+
+        /// One request and its response, on a pooled connection for a GET, else a new one.
+        fileprivate static func exchange(_ request: HTTPRequest, pool: IdleConnectionPool) -> Result<HTTPResponse, TransportFailure> {
+            guard let target = Target(request.url) else {
+                return .failure(TransportFailure(kind: .other, detail: "not an http:// URL"))
+            }
+            let deadline = ContinuousClock.now + .seconds(max(1, request.timeoutSeconds))
+            let reusable = request.method == "GET"
+            guard let bytes = serialize(request, close: !reusable) else {
+                return .failure(TransportFailure(kind: .other, detail: "the URL has no host"))
+            }
+            if reusable, let connection = pool.take(target.key) {
+                switch exchange(bytes, method: request.method, on: connection, reused: true, deadline: deadline) {
+                case .success(let parsed):
+                    finish(connection, keepAlive: parsed.keepAlive, pool: pool)
+                    return .success(parsed.response)
+                case .failure(.stale):
+                    connection.close()
+                case .failure(.failure(let failure)):
+                    connection.close()
+                    return .failure(failure)
+                }
+            }
+            let connection: SocketConnection
+            do {
+                connection = try SocketConnection.open(host: target.host, port: target.port, deadline: deadline)
+            } catch {
+                return .failure(error)
+            }
+            switch exchange(bytes, method: request.method, on: connection, reused: false, deadline: deadline) {
+            case .success(let parsed):
+                finish(connection, keepAlive: reusable && parsed.keepAlive, pool: pool)
+                return .success(parsed.response)
+            case .failure(.stale):
+                connection.close()
+                return .failure(TransportFailure(kind: .connectionLost, detail: "the server closed the connection without answering"))
+            case .failure(.failure(let failure)):
+                connection.close()
+                return .failure(failure)
+            }
+        }
+
+        private static func finish(_ connection: SocketConnection, keepAlive: Bool, pool: IdleConnectionPool) {
+            if keepAlive {
+                pool.put(connection)
+            } else {
+                connection.close()
+            }
+        }
+
+        private static func exchange(
+            _ bytes: [UInt8], method: String, on connection: SocketConnection, reused: Bool, deadline: ContinuousClock.Instant
+        ) -> Result<HTTPResponseParser.Parsed, ExchangeFailure> {
+            do {
+                try connection.write(bytes, deadline: deadline)
+            } catch {
+                // A reused connection the server closed meanwhile fails here or at the first read.
+                return .failure(reused && error.kind == .connectionLost ? .stale : .failure(error))
+            }
+            var parser = HTTPResponseParser(requestMethod: method)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+            defer { buffer.deallocate() }
+            while true {
+                switch connection.read(into: buffer, deadline: deadline) {
+                case .bytes(let count):
+                    parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                    do {
+                        if let parsed = try parser.response() { return .success(parsed) }
+                    } catch {
+                        return .failure(.failure(TransportFailure(kind: .other, detail: "bad HTTP response: \(error.detail)")))
+                    }
+                case .endOfStream:
+                    do {
+                        if let parsed = try parser.responseAtEndOfStream() { return .success(parsed) }
+                    } catch {
+                        return .failure(.failure(TransportFailure(kind: .other, detail: "bad HTTP response: \(error.detail)")))
+                    }
+                    if reused && !parser.hasReceivedBytes { return .failure(.stale) }
+                    return .failure(
+                        .failure(TransportFailure(kind: .connectionLost, detail: "the server closed the connection before answering")))
+                case .timedOut:
+                    return .failure(.failure(TransportFailure(kind: .timeout, detail: "no answer within the timeout")))
+                case .failed(let code):
+                    if reused && !parser.hasReceivedBytes && (code == ECONNRESET || code == EPIPE) { return .failure(.stale) }
+                    return .failure(.failure(TransportFailure(kind: .connectionLost, detail: SocketConnection.describe(code))))
+                }
+            }
+        }
+    }
+
+    /// Idle keep-alive connections by `host:port`, most recently used first. A connection idle
+    /// longer than `maximumIdle` is closed rather than reused: servers drop idle connections
+    /// (Node's default after 5 s), and sending on one they are closing loses the request.
+    final class IdleConnectionPool: @unchecked Sendable {
+        private let lock = NSLock()
+        private var idle: [String: [SocketConnection]] = [:]
+        let maximumIdle: Duration
+        let maximumPerHost: Int
+
+        init(maximumIdle: Duration = .seconds(2), maximumPerHost: Int = 64) {
+            self.maximumIdle = maximumIdle
+            self.maximumPerHost = maximumPerHost
+        }
+
+        func take(_ key: String) -> SocketConnection? {
+            let now = ContinuousClock.now
+            var stale: [SocketConnection] = []
+            defer { stale.forEach { $0.close() } }
+            return lock.withLock {
+                while let connection = idle[key]?.popLast() {
+                    if connection.idleSince.duration(to: now) < maximumIdle && connection.looksReusable {
+                        return connection
+                    }
+                    stale.append(connection)
+                }
+                return nil
+            }
+        }
+
+        func put(_ connection: SocketConnection) {
+            connection.idleSince = .now
+            let extra: SocketConnection? = lock.withLock {
+                var list = idle[connection.key, default: []]
+                list.append(connection)
+                let dropped = list.count > maximumPerHost ? list.removeFirst() : nil
+                idle[connection.key] = list
+                return dropped
+            }
+            extra?.close()
+        }
+    }
+#endif
