@@ -9,7 +9,7 @@ struct SimCommand: Command {
     static let abstract = "Serve a local simulated Evolution API (v1.8.2 or v2.3.6) for tests and demos."
     static let synopsis = """
         [--host 127.0.0.1] [--port N] [--api-version v1|v2] [--api-key KEY] [--latency-ms N] \
-        [--fail-rate F] [--lose-response-rate F] [--rate-limit N] [--unavailable-rate F] [--seed N] [--delete-lag-ms N] [--qr-delay-ms N]
+        [--fail-rate F] [--lose-response-rate F] [--rate-limit N] [--unavailable-every N] [--seed N] [--delete-lag-ms N] [--qr-delay-ms N]
         """
     static let discussion = """
         Prints "listening on http://HOST:PORT" as its first line, then serves until interrupted.
@@ -28,7 +28,7 @@ struct SimCommand: Command {
             "lose-response-rate", placeholder: "F",
             help: "Probability 0..1 of applying a mutating request, then closing without answering."),
         .value("rate-limit", placeholder: "N", help: "Admit N API requests per second; answer the rest 429 with Retry-After (default: no limit)."),
-        .value("unavailable-rate", placeholder: "F", help: "Probability 0..1 that a request starts a burst of three 503 answers."),
+        .value("unavailable-every", placeholder: "N", help: "Every Nth API request starts a burst of three 503 answers (default: never)."),
         .value("seed", placeholder: "N", help: "Seed for faults, ids, tokens and QR codes (default 1)."),
         .value("delete-lag-ms", placeholder: "N", help: "v2: how long a deleted instance lingers (default 200)."),
         .value("qr-delay-ms", placeholder: "N", help: "How long QR answers are held back (default 0; the real server: 5000)."),
@@ -62,7 +62,7 @@ struct SimCommand: Command {
         configuration.failRate = try rate("fail-rate", in: arguments)
         configuration.loseResponseRate = try rate("lose-response-rate", in: arguments)
         configuration.rateLimitPerSecond = try integer("rate-limit", in: arguments, default: 0, range: 0...1_000_000)
-        configuration.unavailableRate = try rate("unavailable-rate", in: arguments)
+        configuration.unavailableEvery = try integer("unavailable-every", in: arguments, default: 0, range: 0...1_000_000)
         if let seedText = arguments.value("seed") {
             guard let seed = UInt64(seedText) else {
                 throw UsageError("--seed must be a whole number from 0 to \(UInt64.max), not \"\(seedText)\"", command: name)

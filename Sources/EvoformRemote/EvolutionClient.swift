@@ -167,6 +167,8 @@ public final class EvolutionClient: Sendable {
             body: call.body.map(JSONBody.encode), timeoutSeconds: endpoint.timeoutSeconds)
         let policy = endpoint.retry
         var attempt = 0
+        // 429s are counted apart: waiting out a rate limit does not use up the failure budget.
+        var rateLimited = 0
         var mayHaveApplied = false
         var previousStatus: Int?
         while true {
@@ -189,7 +191,11 @@ public final class EvolutionClient: Sendable {
                     return response
                 }
                 var delay: Double?
-                if attempt < policy.maximumAttempts, !Task.isCancelled, retries(status: response.status, kind: call.kind) {
+                if response.status == 429 { rateLimited += 1 }
+                let withinBudget =
+                    response.status == 429
+                    ? attempt < policy.maximumRateLimitedAttempts : attempt - rateLimited < policy.maximumAttempts
+                if withinBudget, !Task.isCancelled, retries(status: response.status, kind: call.kind) {
                     let retryAfter =
                         [429, 503].contains(response.status)
                         ? RetryPolicy.retryAfterSeconds(response.header("retry-after")) : nil
@@ -205,7 +211,9 @@ public final class EvolutionClient: Sendable {
             case .failure(let failure):
                 if call.endpoint.isMutating, failure.kind.mayHaveReachedServer { mayHaveApplied = true }
                 var delay: Double?
-                if attempt < policy.maximumAttempts, !Task.isCancelled, retries(failure: failure.kind, kind: call.kind) {
+                if attempt - rateLimited < policy.maximumAttempts, !Task.isCancelled,
+                    retries(failure: failure.kind, kind: call.kind)
+                {
                     delay = policy.delay(beforeRetry: attempt, retryAfter: nil, random: timing.random)
                 }
                 report(call, path, attempt, nil, failure.kind, duration, willRetry: delay != nil)
@@ -252,6 +260,8 @@ public final class EvolutionClient: Sendable {
                     context, detail: "the server has no such route (\(messages.joined(separator: "; ")))")
             }
             return .notFound(context, messages: messages)
+        case 429:
+            return .server(context, messages: messages)
         case 400..<500:
             return .validation(context, messages: messages)
         default:

@@ -12,9 +12,18 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maximumDelay: Double
     /// A `Retry-After` longer than this is not waited for: the request fails instead.
     public var maximumRetryAfter: Double
+    /// Attempts in total while the server answers 429; 429s do not count against
+    /// `maximumAttempts`. A rate limit means "later", not
+    /// "failed": with a fixed window, a client that returns exactly on time can be refused several
+    /// windows in a row while others take the slots, so it is given more patience.
+    public var maximumRateLimitedAttempts: Int
 
-    public init(maximumAttempts: Int = 4, baseDelay: Double = 0.25, maximumDelay: Double = 8, maximumRetryAfter: Double = 60) {
+    public init(
+        maximumAttempts: Int = 4, baseDelay: Double = 0.25, maximumDelay: Double = 8, maximumRetryAfter: Double = 60,
+        maximumRateLimitedAttempts: Int = 12
+    ) {
         self.maximumAttempts = max(1, maximumAttempts)
+        self.maximumRateLimitedAttempts = max(self.maximumAttempts, maximumRateLimitedAttempts)
         self.baseDelay = max(0, baseDelay)
         self.maximumDelay = max(0, maximumDelay)
         self.maximumRetryAfter = max(0, maximumRetryAfter)
@@ -23,7 +32,8 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Four attempts, 0.25 s doubling up to 8 s, `Retry-After` up to 60 s.
     public static let standard = RetryPolicy()
     /// One attempt only.
-    public static let none = RetryPolicy(maximumAttempts: 1)
+    public static let none = RetryPolicy(maximumAttempts: 1, maximumRateLimitedAttempts: 1)
+
 
     /// The largest backoff before retry number `retry` (1 = the first retry).
     public func backoffCeiling(beforeRetry retry: Int) -> Double {
@@ -38,7 +48,8 @@ public struct RetryPolicy: Sendable, Hashable {
         beforeRetry retry: Int, retryAfter: Double?, random: (ClosedRange<Double>) -> Double
     ) -> Double? {
         if let retryAfter {
-            return retryAfter <= maximumRetryAfter ? retryAfter : nil
+            // A little jitter on top, so clients refused together do not return together.
+            return retryAfter <= maximumRetryAfter ? retryAfter + max(0, random(0...(baseDelay))) : nil
         }
         let ceiling = backoffCeiling(beforeRetry: retry)
         guard ceiling > 0 else { return 0 }

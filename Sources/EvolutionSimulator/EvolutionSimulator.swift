@@ -21,12 +21,10 @@ public final class EvolutionSimulator: Sendable {
 
     /// Binds the port and starts serving on a dedicated I/O thread.
     public static func start(_ configuration: SimulatorConfiguration) async throws -> EvolutionSimulator {
-        guard (0...1).contains(configuration.failRate), (0...1).contains(configuration.loseResponseRate),
-            (0...1).contains(configuration.unavailableRate)
-        else {
-            throw SimulatorError.invalidConfiguration("fail, lose-response and unavailable rates must be between 0 and 1")
+        guard (0...1).contains(configuration.failRate), (0...1).contains(configuration.loseResponseRate) else {
+            throw SimulatorError.invalidConfiguration("fail and lose-response rates must be between 0 and 1")
         }
-        guard configuration.latencyMilliseconds >= 0, configuration.deleteLagMilliseconds >= 0, configuration.rateLimitPerSecond >= 0,
+        guard configuration.latencyMilliseconds >= 0, configuration.deleteLagMilliseconds >= 0, configuration.rateLimitPerSecond >= 0, configuration.unavailableEvery >= 0,
             configuration.qrDelayMilliseconds >= 0, (0...65535).contains(configuration.port)
         else {
             throw SimulatorError.invalidConfiguration("ports, delays and latencies must not be negative")

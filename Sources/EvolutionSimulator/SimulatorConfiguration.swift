@@ -40,8 +40,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var loseResponseRate = 0.0
     /// API requests admitted per second; past it, `429` with `Retry-After: 1` (0: no limit).
     public var rateLimitPerSecond = 0
-    /// Probability that an API request starts a burst of three `503` answers.
-    public var unavailableRate = 0.0
+    /// Every this many API requests, a burst of three `503` answers starts (0: never).
+    public var unavailableEvery = 0
     /// Seeds the simulator's generator: fault decisions, instance ids, generated tokens, QR codes.
     public var seed: UInt64 = 1
     /// v2 only: how long a deleted (or rolled-back) instance keeps existing in the background.

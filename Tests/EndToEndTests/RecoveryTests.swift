@@ -43,7 +43,7 @@ import Testing
     func rateLimitsAndOverloadAreRiddenOutInOneRunWithinParallelism(version: SimulatedAPIVersion) async throws {
         let harness = try await Harness.start(version) { configuration in
             configuration.rateLimitPerSecond = 40
-            configuration.unavailableRate = 0.02
+            configuration.unavailableEvery = 40
             configuration.latencyMilliseconds = 20
             configuration.seed = 11
         }

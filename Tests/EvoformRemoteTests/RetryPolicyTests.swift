@@ -52,6 +52,16 @@ import Testing
 @Suite struct RetryBehaviourTests {
     let fleetList = Reply.json(200, "[]")
 
+    @Test func rateLimitsAreWaitedOutWithoutUsingTheFailureBudget() async throws {
+        let limited = Array(repeating: Reply.error(429, ["Too Many Requests"]), count: 6)
+        let transport = ScriptedTransport(
+            sequence: limited + [Reply.error(503, ["busy"]), Reply.error(503, ["busy"]), Reply.error(503, ["busy"]), fleetList])
+        let client = Fixture.client(.v2, transport, timing: RecordedTiming(jitterFraction: 0))
+        let list = try await client.listInstances()
+        #expect(list.isEmpty)
+        #expect(client.requestCount == 10)
+    }
+
     @Test func aReadIsRetriedAfterServerErrorsWithBackoff() async throws {
         let transport = ScriptedTransport(sequence: [Reply.error(500, ["boom"]), Reply.error(503, ["busy"]), fleetList])
         let timing = RecordedTiming(jitterFraction: 1)

@@ -10,6 +10,8 @@ struct OverloadState: Sendable {
     var admittedInWindow = 0
     /// 503 answers still owed by the current burst.
     var burstRemaining = 0
+    /// API requests that reached the overload check, for `unavailableEvery`.
+    var arrivals = 0
     var inFlight = 0
     var maxInFlight = 0
 
@@ -30,7 +32,9 @@ extension SimulatorEngine {
             }
             overload.admittedInWindow += 1
         }
-        if overload.burstRemaining > 0 || random.chance(configuration.unavailableRate) {
+        overload.arrivals += 1
+        let every = configuration.unavailableEvery
+        if overload.burstRemaining > 0 || (every > 0 && overload.arrivals % every == 0) {
             overload.burstRemaining = (overload.burstRemaining > 0 ? overload.burstRemaining : OverloadState.burstLength) - 1
             return refuse(request, status: 503, error: "Service Unavailable", retryAfter: nil)
         }
