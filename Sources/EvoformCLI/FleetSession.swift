@@ -42,8 +42,8 @@ final class FleetSession {
         let connection = try ServerConnectionSettings.resolve(arguments, context: context, manifest: manifest, required: contactServer)
         let store = try context.openState(arguments, command: operation, operation: operation)
         let client = EvolutionClient(endpoint: connection.endpoint, observer: context.requestTracer())
-        let recordedVersion = try store.instances().first?.apiVersion
-        var version = manifest.server.apiVersion.fixed ?? recordedVersion ?? .v2
+        // Without the server, the manifest's version, else the one recorded with the instances.
+        var version = try manifest.server.apiVersion.fixed ?? (contactServer ? nil : store.firstRecordedAPIVersion()) ?? .v2
         if contactServer {
             version = try await client.apiVersion()
             let problems = manifest.eventDiagnostics(for: version)

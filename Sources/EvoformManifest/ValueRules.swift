@@ -85,10 +85,14 @@ enum ValueRules {
     /// from the environment, which are never echoed (a URL may carry credentials).
     static func urlProblem(_ url: String, subject: String, sample: String, show: Bool = true) -> String? {
         if isPlainValidURL(url) { return nil }
-        let shown = show ? " \(MessageText.quoted(url))" : " read from the environment"
-        let example = "use an absolute http(s) URL such as \"\(sample)\""
+        // Built only when there is a problem to tell: most URLs are fine, and quoting costs.
+        var shown: String { show ? " \(MessageText.quoted(url))" : " read from the environment" }
+        var example: String { "use an absolute http(s) URL such as \"\(sample)\"" }
         if url.isEmpty { return "the \(subject) is empty; \(example)" }
-        if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+        // ASCII first (whitespace there is 0x09-0x0D and 0x20): Unicode properties are slow.
+        if url.unicodeScalars.contains(where: {
+            $0.value < 0x80 ? $0.value <= 0x20 || $0.value == 0x7F : $0.properties.isWhitespace
+        }) {
             return "the \(subject)\(shown) contains spaces or control characters; remove them, or encode a space as %20"
         }
         let lowered = url.lowercased()

@@ -11,7 +11,7 @@ enum JSONBody {
     /// Parses a response body. Empty (or whitespace-only) bodies are nil.
     static func decode(_ data: Data) throws -> JSONValue? {
         guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return nil }
-        return try JSONParser.parse(data)
+        return try JSONValue(parsing: data)
     }
 
     /// The messages of the Evolution API error envelope

@@ -4,6 +4,6 @@ import Foundation
 extension JSONValue {
     /// Parses JSON text (as the state stores it); nil if it is not JSON.
     static func parse(_ text: String) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        try? JSONValue(parsing: text)
     }
 }

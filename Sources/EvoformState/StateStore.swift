@@ -255,6 +255,19 @@ public final class StateStore: @unchecked Sendable {
         }
     }
 
+    /// The API version recorded with the first managed instance by name, nil without instances:
+    /// what a plan that does not ask the server assumes. Reads one column of one row.
+    public func firstRecordedAPIVersion() throws(StateError) -> APIVersion? {
+        try withConnection { connection throws(StateError) in
+            try connection.queryFirst("SELECT api_version FROM instances ORDER BY name LIMIT 1") { row throws(StateError) in
+                guard let version = APIVersion(rawValue: row.text(0)) else {
+                    throw StateError.corrupt(path: url.path, detail: "an instance record names an unknown API version")
+                }
+                return version
+            }
+        }
+    }
+
     /// The managed instance with this name, if the state has one.
     public func instance(named name: InstanceName) throws(StateError) -> ManagedInstance? {
         try withConnection { connection throws(StateError) in try instance(named: name, connection) }

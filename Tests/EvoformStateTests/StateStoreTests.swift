@@ -212,6 +212,22 @@ struct StateStoreTests {
             == .journalEntryNotPending(unknown))
     }
 
+    @Test("the first recorded API version is the one of the first instance by name")
+    func firstRecordedAPIVersion() throws {
+        let store = try open()
+        defer { store.close() }
+        #expect(try store.firstRecordedAPIVersion() == nil)
+        var later = sampleInstance("sales02", fingerprinter: store.fingerprinter)
+        later.apiVersion = .v2
+        try store.record(later)
+        var first = sampleInstance("sales01", fingerprinter: store.fingerprinter)
+        first.apiVersion = .v1
+        try store.record(first)
+        #expect(try store.firstRecordedAPIVersion() == .v1)
+        try store.forget("sales01")
+        #expect(try store.firstRecordedAPIVersion() == .v2)
+    }
+
     @Test("a journal batch writes intents and outcomes in one transaction, each as its own call would")
     func journalBatch() throws {
         let store = try open()

@@ -103,7 +103,8 @@ public enum WireJSON: Sendable, Equatable {
 
     static func writeString(_ value: String, to output: inout String) {
         output += "\""
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        // Most strings need no escape: append them whole instead of scalar by scalar.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
             output += value
             output += "\""
             return
