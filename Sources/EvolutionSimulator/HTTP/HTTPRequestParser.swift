@@ -174,7 +174,8 @@ struct HTTPRequestParser {
         }
         scanFrom = max(scanFrom, start)
         guard let end = findHeaderEnd() else {
-            if buffer.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
+            // Up to 3 bytes of the blank line may have arrived: they are not part of the head.
+            if buffer.count - start > limits.maxHeaderBytes + 3 { throw .headersTooLarge }
             scanFrom = max(start, buffer.count - 3)
             return false
         }
