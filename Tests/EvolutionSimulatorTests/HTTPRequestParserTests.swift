@@ -78,6 +78,43 @@ struct HTTPRequestParserTests {
         #expect(outcome.error == .malformed("invalid request line"))
     }
 
+    @Test("a chunk-size line is limited to 1024 bytes whether or not its CRLF has arrived")
+    func chunkSizeLineLimit() {
+        let head = "POST /webhook/set/sales01 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        func chunked(sizeLine: String) -> [UInt8] { Self.bytes(head + sizeLine + "\r\nhello\r\n0\r\n\r\n") }
+        let longest = "5;" + String(repeating: "e", count: 1022)
+        let accepted = Self.consistentOutcome(chunked(sizeLine: longest))
+        #expect(accepted.requests.map(\.body) == [Self.bytes("hello")])
+        #expect(accepted.error == nil)
+
+        let refused = Self.consistentOutcome(chunked(sizeLine: longest + "e"))
+        #expect(refused.requests.isEmpty)
+        #expect(refused.error == .malformed("line too long"))
+    }
+
+    @Test("a trailer line longer than the header limit is refused before a bare LF after it is seen")
+    func trailerLineLimit() {
+        // Fuzzer input `trailer-line-limit-split`, reduced: a long trailer ending in a bare LF was
+        // "bare LF" in one piece but "line too long" byte by byte.
+        var limits = HTTPLimits()
+        limits.maxHeaderBytes = 144
+        let stream = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n}\r\n0\r\nX-Trailer: "
+            + String(repeating: "v", count: 200) + "\ndone\r\n\r\n"
+        let outcome = Self.consistentOutcome(Self.bytes(stream), limits: limits)
+        #expect(outcome.error == .malformed("line too long"))
+    }
+
+    @Test("a trailer line of exactly the header limit is accepted")
+    func trailerAtTheLimit() {
+        var limits = HTTPLimits()
+        limits.maxHeaderBytes = 144
+        let trailer = "X-Trailer: " + String(repeating: "v", count: 144 - 11)
+        let stream = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n}\r\n0\r\n\(trailer)\r\n\r\n"
+        let outcome = Self.consistentOutcome(Self.bytes(stream), limits: limits)
+        #expect(outcome.requests.map(\.body) == [Self.bytes("}")])
+        #expect(outcome.error == nil)
+    }
+
     // MARK: Saved fuzzer inputs
 
     static let savedInputsDirectory: URL = {

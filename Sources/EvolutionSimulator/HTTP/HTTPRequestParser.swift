@@ -148,11 +148,15 @@ struct HTTPRequestParser {
             body: request.body)
     }
 
-    /// One CRLF-terminated line (without the CRLF), or nil if it has not fully arrived.
+    /// One CRLF-terminated line (without the CRLF), or nil if it has not fully arrived. A line
+    /// longer than `limit` bytes is an error as soon as its `limit + 1`st byte is seen, so the
+    /// outcome does not depend on how the bytes arrive.
     private mutating func takeLine(limit: Int) throws(HTTPParseError) -> String? {
         var index = start
-        while index + 1 < buffer.count {
+        while index < buffer.count {
+            if index - start > limit { throw .malformed("line too long") }
             if buffer[index] == 0x0D {
+                guard index + 1 < buffer.count else { return nil }
                 guard buffer[index + 1] == 0x0A else { throw .malformed("bare CR") }
                 let line = String(decoding: buffer[start..<index], as: UTF8.self)
                 start = index + 2
@@ -161,7 +165,6 @@ struct HTTPRequestParser {
             if buffer[index] == 0x0A { throw .malformed("bare LF") }
             index += 1
         }
-        if buffer.count - start > limit { throw .malformed("line too long") }
         return nil
     }
 
