@@ -115,6 +115,25 @@ struct HTTPRequestParserTests {
         #expect(outcome.error == nil)
     }
 
+    @Test("a chunk size is hex digits only: a sign makes it malformed", arguments: ["-5", "+5", "-0", "0x5", ""])
+    func signedChunkSize(size: String) {
+        // Found reading the parser while writing the fuzzer: `Int(_:radix:)` accepts a sign, so
+        // "+5" was a chunk of 5 and "-0" ended the body.
+        let stream = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n\(size)\r\nhello\r\n0\r\n\r\n"
+        let outcome = Self.consistentOutcome(Self.bytes(stream))
+        #expect(outcome.requests.isEmpty)
+        #expect(outcome.error == .malformed("invalid chunk size"))
+    }
+
+    @Test("chunk sizes in either case, with extensions and blanks around them, are read")
+    func chunkSizeSpellings() {
+        let stream = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "0A;name=value\r\n0123456789\r\na \r\nabcdefghij\r\n00000000\r\n\r\n"
+        let outcome = Self.consistentOutcome(Self.bytes(stream))
+        #expect(outcome.requests.map(\.body) == [Self.bytes("0123456789abcdefghij")])
+        #expect(outcome.error == nil)
+    }
+
     // MARK: Saved fuzzer inputs
 
     static let savedInputsDirectory: URL = {

@@ -104,7 +104,10 @@ struct HTTPRequestParser {
                 guard let line = try takeLine(limit: 1024) else { return nil }
                 let sizeText = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
                     .trimmingWhitespace()
-                guard !sizeText.isEmpty, sizeText.count <= 8, let size = Int(sizeText, radix: 16) else {
+                // Hex digits only: `Int(_:radix:)` alone would take "-5" and "+5".
+                guard !sizeText.isEmpty, sizeText.utf8.count <= 8, sizeText.utf8.allSatisfy(Self.isHexDigit),
+                    let size = Int(sizeText, radix: 16)
+                else {
                     throw .malformed("invalid chunk size")
                 }
                 if size == 0 {
@@ -293,6 +296,15 @@ struct HTTPRequestParser {
         "CHECKOUT", "MERGE", "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "PATCH", "PURGE", "MKCALENDAR", "LINK",
         "UNLINK", "SOURCE", "QUERY",
     ]
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"):
+            true
+        default:
+            false
+        }
+    }
 
     /// RFC 9110 `tchar`.
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {
