@@ -3,6 +3,14 @@ public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a plausible typo.
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let lowered = word.lowercased()
+        let candidates = Array(candidates)
+        // The distance is at least the difference in length, and a suggestion is only made within
+        // max(2, length / 3) edits: a word longer than every candidate by more than that is no
+        // typo of any. Saying so up front keeps a huge word (a 1 MB manifest key) from costing its
+        // length times every candidate's length, many times over.
+        let length = lowered.unicodeScalars.count
+        guard candidates.contains(where: { length - $0.lowercased().unicodeScalars.count <= max(2, $0.count / 3) })
+        else { return nil }
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(lowered, candidate.lowercased())

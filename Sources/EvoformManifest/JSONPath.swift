@@ -29,7 +29,9 @@ enum JSONPath {
         case .index(let index):
             text += "[\(index)]"
         case .key(let key):
-            if isIdentifier(key) {
+            // A key longer than a message quotes is written quoted, which cuts it: a path must not
+            // repeat a 10 MB key in full.
+            if key.utf8.count <= MessageText.quoteLimit, isIdentifier(key) {
                 if !text.isEmpty { text += "." }
                 text += key
             } else {

@@ -51,11 +51,27 @@ enum ValueRules {
     }
 
     /// The name with accents removed, lowercased, and everything but a-z and 0-9 dropped.
+    ///
+    /// Each scalar is decomposed on its own: the canonical reordering of a whole string only
+    /// moves combining marks, which are dropped anyway, so the result is the same as decomposing
+    /// the whole name; but Foundation's whole-string decomposition is quadratic on Linux (a
+    /// 2 MB name of accented letters took minutes).
     static func suggestedName(for name: String) -> String {
         var result = String.UnicodeScalarView()
-        for scalar in name.decomposedStringWithCanonicalMapping.lowercased().unicodeScalars {
-            if (0x61...0x7A).contains(scalar.value) || (0x30...0x39).contains(scalar.value) {
-                result.append(scalar)
+        var folded: [Unicode.Scalar: String] = [:]
+        for scalar in name.unicodeScalars {
+            let text: String
+            if scalar.isASCII {
+                text = String(scalar).lowercased()
+            } else if let known = folded[scalar] {
+                text = known
+            } else {
+                text = String(scalar).decomposedStringWithCanonicalMapping.lowercased()
+                folded[scalar] = text
+            }
+            for part in text.unicodeScalars
+            where (0x61...0x7A).contains(part.value) || (0x30...0x39).contains(part.value) {
+                result.append(part)
             }
         }
         return String(result)

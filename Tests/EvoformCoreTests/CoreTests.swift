@@ -75,4 +75,17 @@ import Testing
         #expect(Suggestion.closest(to: "zzzzzz", in: ["webhook", "events"]) == nil)
         #expect(Suggestion.editDistance("ab", "ba") == 1)
     }
+
+    /// A word too much longer than every candidate is answered without computing distances
+    /// (a 1 MB manifest key took a minute); the answers at the edge are unchanged.
+    @Test func aWordLongerThanEveryCandidateByMoreThanTheAllowanceGetsNoSuggestion() {
+        let long = "chatwoot_days_limit_import_messages"  // 35 characters: 11 edits allowed
+        #expect(Suggestion.closest(to: long + String(repeating: "x", count: 11), in: [long, "token"]) == long)
+        #expect(Suggestion.closest(to: long + String(repeating: "x", count: 12), in: [long, "token"]) == nil)
+        #expect(Suggestion.closest(to: "webhookxx", in: ["webhook"]) == "webhook")
+        #expect(Suggestion.closest(to: "webhookxxx", in: ["webhook"]) == nil)
+        // Lowercasing may lengthen a word ("İ" is "i" and a combining dot): still a suggestion.
+        #expect(Suggestion.closest(to: "İİ", in: ["ii"]) == "ii")
+        #expect(Suggestion.closest(to: String(repeating: "x", count: 1_000_000), in: ["webhook", "events"]) == nil)
+    }
 }

@@ -104,7 +104,10 @@ struct HTTPRequestParser {
                 guard let line = try takeLine(limit: 1024) else { return nil }
                 let sizeText = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
                     .trimmingWhitespace()
-                guard !sizeText.isEmpty, sizeText.count <= 8, let size = Int(sizeText, radix: 16) else {
+                // Hex digits only: `Int(_:radix:)` alone would take "-5" and "+5".
+                guard !sizeText.isEmpty, sizeText.utf8.count <= 8, sizeText.utf8.allSatisfy(Self.isHexDigit),
+                    let size = Int(sizeText, radix: 16)
+                else {
                     throw .malformed("invalid chunk size")
                 }
                 if size == 0 {
@@ -148,11 +151,15 @@ struct HTTPRequestParser {
             body: request.body)
     }
 
-    /// One CRLF-terminated line (without the CRLF), or nil if it has not fully arrived.
+    /// One CRLF-terminated line (without the CRLF), or nil if it has not fully arrived. A line
+    /// longer than `limit` bytes is an error as soon as its `limit + 1`st byte is seen, so the
+    /// outcome does not depend on how the bytes arrive.
     private mutating func takeLine(limit: Int) throws(HTTPParseError) -> String? {
         var index = start
-        while index + 1 < buffer.count {
+        while index < buffer.count {
+            if index - start > limit { throw .malformed("line too long") }
             if buffer[index] == 0x0D {
+                guard index + 1 < buffer.count else { return nil }
                 guard buffer[index + 1] == 0x0A else { throw .malformed("bare CR") }
                 let line = String(decoding: buffer[start..<index], as: UTF8.self)
                 start = index + 2
@@ -161,7 +168,6 @@ struct HTTPRequestParser {
             if buffer[index] == 0x0A { throw .malformed("bare LF") }
             index += 1
         }
-        if buffer.count - start > limit { throw .malformed("line too long") }
         return nil
     }
 
@@ -174,7 +180,8 @@ struct HTTPRequestParser {
         }
         scanFrom = max(scanFrom, start)
         guard let end = findHeaderEnd() else {
-            if buffer.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
+            // Up to 3 bytes of the blank line may have arrived: they are not part of the head.
+            if buffer.count - start > limits.maxHeaderBytes + 3 { throw .headersTooLarge }
             scanFrom = max(start, buffer.count - 3)
             return false
         }
@@ -289,6 +296,15 @@ struct HTTPRequestParser {
         "CHECKOUT", "MERGE", "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "PATCH", "PURGE", "MKCALENDAR", "LINK",
         "UNLINK", "SOURCE", "QUERY",
     ]
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"):
+            true
+        default:
+            false
+        }
+    }
 
     /// RFC 9110 `tchar`.
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {
