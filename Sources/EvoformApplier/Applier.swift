@@ -98,6 +98,21 @@ public struct Applier: Sendable {
                 startNext()
             }
         }
+        // Outcomes queued by the last calls are committed now; one that could not be recorded
+        // fails its change (the call itself succeeded: the next run looks at the server).
+        for late in await journal.drain() {
+            let message = "\(late.instance): the server call succeeded, but recording it in the state failed "
+                + "(\(late.message)); the next plan or apply looks at the server first"
+            if let index = report.failures.firstIndex(where: { $0.name == late.instance }) {
+                report.failures[index].message += "; " + message
+                continue
+            }
+            let action = plan.actionable.first { $0.name == late.instance }?.action ?? .update
+            if let count = report.completed[action], count > 0 { report.completed[action] = count - 1 }
+            let item = ApplyFailure(name: late.instance, action: action, message: message)
+            report.failures.append(item)
+            emit(.failed(item))
+        }
         report.failures.sort { $0.name < $1.name }
         return report
     }
@@ -164,7 +179,7 @@ public struct Applier: Sendable {
         let record = ManagedInstance(
             name: desired.name, serverURL: settings.serverURL, apiVersion: settings.apiVersion, serverID: result.serverID,
             configuration: applied, createdAt: settings.now(), updatedAt: settings.now())
-        try await journal.outcome(id, change: .record(record))
+        await journal.outcomeLater(id, of: desired.name, change: .record(record))
         if result.qrCode != nil || result.qrPNG != nil {
             emit(.qrCode(desired.name, code: result.qrCode, png: result.qrPNG))
         }
@@ -191,7 +206,7 @@ public struct Applier: Sendable {
         }
         guard let lookup else {
             if let delay = server.createRetryDelay(after: createError, attempt: attempt) { return delay }
-            try await journal.outcome(id, failure: describe(createError), change: .none)
+            try await journal.outcome(id, of: desired.name, failure: describe(createError), change: .none)
             throw StepFailure(message: describe(createError))
         }
         let fingerprinter = await journal.fingerprinter
@@ -199,7 +214,7 @@ public struct Applier: Sendable {
             name: desired.name, serverURL: settings.serverURL, apiVersion: settings.apiVersion, serverID: lookup.serverID,
             configuration: Adoption.configuration(desired: desired, observed: lookup, fingerprinter: fingerprinter),
             createdAt: settings.now(), updatedAt: settings.now())
-        try await journal.outcome(id, change: .record(record))
+        try await journal.outcome(id, of: desired.name, change: .record(record))
         emit(.recovered(desired.name, "the create's answer was lost or failed, but the instance exists: adopted it"))
         try await converge(desired, record: record, current: lookup)
         let transient = server.isOutcomeUnknown(createError) || server.createRetryDelay(after: createError, attempt: 1) != nil
@@ -231,7 +246,9 @@ public struct Applier: Sendable {
         do {
             try await server.set(group, of: desired.name, desired: desired.configuration, secrets: desired.secrets, current: current)
         } catch {
-            if !server.isOutcomeUnknown(error) { try await journal.outcome(id, failure: describe(error), change: .none) }
+            if !server.isOutcomeUnknown(error) {
+                try await journal.outcome(id, of: desired.name, failure: describe(error), change: .none)
+            }
             throw StepFailure(message: describe(error))
         }
         emit(.called(desired.name, Self.setPath(group, desired.name)))
@@ -239,7 +256,7 @@ public struct Applier: Sendable {
             ?? ManagedInstance(name: desired.name, serverURL: settings.serverURL, apiVersion: settings.apiVersion, createdAt: settings.now())
         for field in group.fields { record.configuration[field] = wanted[field] }
         record.updatedAt = settings.now()
-        try await journal.outcome(id, change: .record(record))
+        await journal.outcomeLater(id, of: desired.name, change: .record(record))
     }
 
     /// Delete (the client logs out first where the version needs it) and forget.
@@ -250,11 +267,11 @@ public struct Applier: Sendable {
         } catch where server.isNotFound(error) {
             // Already gone: the goal is reached.
         } catch {
-            if !server.isOutcomeUnknown(error) { try await journal.outcome(id, failure: describe(error), change: .none) }
+            if !server.isOutcomeUnknown(error) { try await journal.outcome(id, of: name, failure: describe(error), change: .none) }
             throw StepFailure(message: describe(error))
         }
         emit(.called(name, "DELETE /instance/delete/\(name)"))
-        try await journal.outcome(id, change: .forget(name))
+        await journal.outcomeLater(id, of: name, change: .forget(name))
     }
 
     // MARK: - Recovery

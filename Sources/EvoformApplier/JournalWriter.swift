@@ -7,18 +7,34 @@ import EvoformState
 ///
 /// Intents and outcomes are committed in groups: while one commit waits for the disk, the writes
 /// of other calls queue up, and the next commit takes all of them in one transaction (one fsync
-/// instead of one each). Every caller still returns only once its own write is durable, so each
-/// call's intent is on disk before its request is sent, as the journal protocol requires. The
-/// journal runs on its own serial queue, never blocking Swift's cooperative pool.
+/// instead of one each). A caller of `intent` returns only once its intent is durable, so each
+/// call's intent is on disk before its request is sent, as the journal protocol requires.
+///
+/// A successful call's outcome (`outcomeLater`) does not hold up its caller: it is queued and
+/// committed, in order, with the next commit (another call's intent, a read, or `drain` at the
+/// end of the run), so one fsync serves one call's outcome and the next call's intent. Nothing
+/// is lost by the wait: until the outcome is committed the intent is open, and a run that stops
+/// meanwhile is resolved by the next one looking at the server, as for any interrupted call.
+/// The journal runs on its own serial queue, never blocking Swift's cooperative pool.
 actor JournalWriter {
     private let storage: JournalStorage
     private let cachedFingerprinter: SecretFingerprinter
     private var pending: [PendingWrite] = []
     private var isCommitting = false
+    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
+    private var lateFailures: [LateFailure] = []
 
     private struct PendingWrite {
         var write: JournalWrite
-        var continuation: CheckedContinuation<Result<JournalEntry.ID?, any Error>, Never>
+        /// Nil for a write nobody waits for (`outcomeLater`).
+        var continuation: CheckedContinuation<Result<JournalEntry.ID?, any Error>, Never>?
+        var instance: InstanceName
+    }
+
+    /// An outcome queued by `outcomeLater` that could not be recorded.
+    struct LateFailure {
+        var instance: InstanceName
+        var message: String
     }
 
     init(_ journal: sending any StateJournal) {
@@ -29,25 +45,46 @@ actor JournalWriter {
     var fingerprinter: SecretFingerprinter { cachedFingerprinter }
 
     func managedInstance(named name: InstanceName) async throws -> ManagedInstance? {
-        try await storage.run { try $0.instance(named: name) }
+        await flush()
+        return try await storage.run { try $0.instance(named: name) }
     }
 
     func intent(_ name: InstanceName, _ action: JournalAction, digest: String) async throws -> JournalEntry.ID {
-        let id = try await commit(.intent(instance: name, action: action, requestFingerprint: digest, detail: nil))
+        let id = try await commit(.intent(instance: name, action: action, requestFingerprint: digest, detail: nil), for: name)
         guard let id else { throw JournalWriterError.missingIdentifier }
         return id
     }
 
-    func outcome(_ id: JournalEntry.ID, failure: String? = nil, status: Int? = nil, change: StateChange) async throws {
+    /// Records an outcome and returns once it is committed.
+    func outcome(
+        _ id: JournalEntry.ID, of name: InstanceName, failure: String? = nil, status: Int? = nil, change: StateChange
+    ) async throws {
         let outcome: JournalOutcome = failure.map { .failed(status: status, message: $0) } ?? .done
-        _ = try await commit(.outcome(id, outcome, change))
+        _ = try await commit(.outcome(id, outcome, change), for: name)
     }
 
-    func unfinished() async throws -> [JournalEntry] { try await storage.run { try $0.unfinishedJournalEntries() } }
+    /// Queues a successful call's outcome for the next commit and returns at once; a failure to
+    /// record it is reported by `drain`.
+    func outcomeLater(_ id: JournalEntry.ID, of name: InstanceName, change: StateChange) {
+        pending.append(PendingWrite(write: .outcome(id, .done, change), continuation: nil, instance: name))
+    }
+
+    /// Commits everything queued; returns the queued outcomes that could not be recorded.
+    func drain() async -> [LateFailure] {
+        await flush()
+        defer { lateFailures.removeAll() }
+        return lateFailures
+    }
+
+    func unfinished() async throws -> [JournalEntry] {
+        await flush()
+        return try await storage.run { try $0.unfinishedJournalEntries() }
+    }
 
     /// Applies the state change, then settles the entry. Two transactions: a crash between them
     /// leaves the entry open, and resolving it again is harmless.
     func resolve(_ id: JournalEntry.ID, _ resolution: String, change: StateChange) async throws {
+        await flush()
         try await storage.run { journal in
             switch change {
             case .record(let instance): try journal.record(instance)
@@ -58,20 +95,35 @@ actor JournalWriter {
         }
     }
 
-    func forget(_ name: InstanceName) async throws { try await storage.run { try $0.forget(name) } }
+    func forget(_ name: InstanceName) async throws {
+        await flush()
+        try await storage.run { try $0.forget(name) }
+    }
 
     // MARK: - Group commit
 
     /// Queues `write` for the next commit and returns once it is committed.
-    private func commit(_ write: JournalWrite) async throws -> JournalEntry.ID? {
+    private func commit(_ write: JournalWrite, for name: InstanceName) async throws -> JournalEntry.ID? {
         let result = await withCheckedContinuation { continuation in
-            pending.append(PendingWrite(write: write, continuation: continuation))
-            if !isCommitting {
-                isCommitting = true
-                Task { await self.commitPending() }
-            }
+            pending.append(PendingWrite(write: write, continuation: continuation, instance: name))
+            startCommitting()
         }
         return try result.get()
+    }
+
+    /// Returns once everything queued so far is committed.
+    private func flush() async {
+        guard isCommitting || !pending.isEmpty else { return }
+        await withCheckedContinuation { continuation in
+            flushWaiters.append(continuation)
+            startCommitting()
+        }
+    }
+
+    private func startCommitting() {
+        guard !isCommitting else { return }
+        isCommitting = true
+        Task { await self.commitPending() }
     }
 
     /// Commits everything queued, batch after batch, until nothing is left.
@@ -80,18 +132,31 @@ actor JournalWriter {
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             let writes = batch.map(\.write)
-            let results: [Result<JournalEntry.ID?, any Error>]
+            var results: [Result<JournalEntry.ID?, any Error>]
             do {
                 results = try await storage.run { $0.commit(writes) }
             } catch {
                 results = writes.map { _ in .failure(error) }
             }
-            for (item, result) in zip(batch, results) { item.continuation.resume(returning: result) }
-            for item in batch.dropFirst(results.count) {
-                item.continuation.resume(returning: .failure(JournalWriterError.missingResult))
+            if results.count < batch.count {
+                results += Array(repeating: .failure(JournalWriterError.missingResult), count: batch.count - results.count)
+            }
+            for (item, result) in zip(batch, results) {
+                if let continuation = item.continuation {
+                    continuation.resume(returning: result)
+                } else if case .failure(let error) = result {
+                    lateFailures.append(LateFailure(instance: item.instance, message: describe(error)))
+                }
             }
         }
         isCommitting = false
+        let waiters = flushWaiters
+        flushWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func describe(_ error: any Error) -> String {
+        (error as? any UserFacingError)?.userMessage ?? "\(error)"
     }
 }
 

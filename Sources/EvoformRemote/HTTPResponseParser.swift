@@ -107,19 +107,33 @@ struct HTTPResponseParser {
             }
             return false
         }
-        let text = String(decoding: buffer[responseStart..<end], as: UTF8.self)
-        var lines = text.components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst()
-        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3, let status = Int(parts[1]) else {
-            throw Malformed(detail: "not an HTTP/1.x status line")
+        // Lines are split and read in the bytes: Foundation's string functions cost more than
+        // the rest of an exchange.
+        var lines: [Range<Int>] = []
+        var lineStart = responseStart
+        var index = responseStart
+        while index + 1 < end {
+            if buffer[index] == 13 && buffer[index + 1] == 10 {
+                lines.append(lineStart..<index)
+                index += 2
+                lineStart = index
+            } else {
+                index += 1
+            }
         }
-        let isHTTP10 = parts[0] == "HTTP/1.0"
+        lines.append(lineStart..<end)
+        let (status, isHTTP10) = try Self.statusLine(buffer[lines[0]])
         var headers: [String: String] = [:]
-        for line in lines where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { throw Malformed(detail: "a header line without a colon") }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        for line in lines.dropFirst() where !line.isEmpty {
+            guard let colon = buffer[line].firstIndex(of: UInt8(ascii: ":")) else {
+                throw Malformed(detail: "a header line without a colon")
+            }
+            let name = String(decoding: buffer[line.lowerBound..<colon].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+            var valueStart = colon + 1
+            var valueEnd = line.upperBound
+            while valueStart < valueEnd && (buffer[valueStart] == 0x20 || buffer[valueStart] == 0x09) { valueStart += 1 }
+            while valueEnd > valueStart && (buffer[valueEnd - 1] == 0x20 || buffer[valueEnd - 1] == 0x09) { valueEnd -= 1 }
+            let value = String(decoding: buffer[valueStart..<valueEnd], as: UTF8.self)
             if let existing = headers[name] {
                 headers[name] = existing + ", " + value
             } else {
@@ -132,19 +146,18 @@ struct HTTPResponseParser {
             headScanned = headEnd
             return true
         }
-        let connection = Set(
-            (headers["connection"] ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let connection = Set(Self.tokens(headers["connection"] ?? "").map { $0.lowercased() })
         var keepAlive = isHTTP10 ? connection.contains("keep-alive") : !connection.contains("close")
         let framing: Framing
         if isHead || status == 204 || status == 304 {
             framing = .none
         } else if let encoding = headers["transfer-encoding"] {
-            guard encoding.lowercased().split(separator: ",").last?.trimmingCharacters(in: .whitespaces) == "chunked" else {
+            guard Self.tokens(encoding).last?.lowercased() == "chunked" else {
                 throw Malformed(detail: "unsupported transfer encoding \"\(encoding)\"")
             }
             framing = .chunked
         } else if let lengthText = headers["content-length"] {
-            let values = Set(lengthText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let values = Set(Self.tokens(lengthText))
             guard values.count == 1, let value = values.first, let length = Int(value), length >= 0 else {
                 throw Malformed(detail: "an invalid Content-Length \"\(lengthText)\"")
             }
@@ -157,6 +170,26 @@ struct HTTPResponseParser {
         bodyStart = headEnd
         chunkCursor = headEnd
         return true
+    }
+
+    /// The comma-separated items of a header value, without surrounding spaces and tabs.
+    private static func tokens(_ value: String) -> [String] {
+        value.split(separator: ",", omittingEmptySubsequences: false).map { item in
+            String(item.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        }
+    }
+
+    /// `HTTP/1.x NNN reason`: the status, and whether the version is 1.0.
+    private static func statusLine(_ line: ArraySlice<UInt8>) throws(Malformed) -> (Int, Bool) {
+        let bytes = Array(line)
+        let prefix = Array("HTTP/1.".utf8)
+        guard bytes.count >= 12, Array(bytes[0..<7]) == prefix, bytes[8] == 0x20,
+            bytes[9...11].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), bytes.count == 12 || bytes[12] == 0x20
+        else {
+            throw Malformed(detail: "not an HTTP/1.x status line")
+        }
+        let status = bytes[9...11].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return (status, bytes[7] == UInt8(ascii: "0"))
     }
 
     /// The index of the blank line's `\r\n\r\n` that ends the head, if it has arrived.

@@ -18,9 +18,15 @@
 
         deinit { close() }
 
-        /// Resolves `host` and connects to the first address that accepts. Connection refused
-        /// or unreachable is `.refused` (nothing was sent); an unknown name is `.dns`.
-        static func open(host: String, port: Int, deadline: ContinuousClock.Instant) throws(TransportFailure) -> SocketConnection {
+        /// One address `getaddrinfo` gave for a host and port.
+        struct Address: Sendable {
+            var family: Int32
+            var protocolNumber: Int32
+            var bytes: [UInt8]
+        }
+
+        /// The addresses of `host:port`; an unknown name is `.dns`.
+        static func resolve(host: String, port: Int) throws(TransportFailure) -> [Address] {
             var hints = addrinfo()
             hints.ai_family = AF_UNSPEC
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -31,12 +37,27 @@
                 throw TransportFailure(kind: .dns, detail: "could not resolve host \(host): \(String(cString: gai_strerror(status)))")
             }
             defer { freeaddrinfo(list) }
-            var lastFailure = TransportFailure(kind: .refused, detail: "could not connect to \(host) port \(port)")
+            var addresses: [Address] = []
             var current: UnsafeMutablePointer<addrinfo>? = first
-            while let address = current {
-                current = address.pointee.ai_next
+            while let entry = current {
+                current = entry.pointee.ai_next
+                guard let pointer = entry.pointee.ai_addr else { continue }
+                let bytes = Array(UnsafeRawBufferPointer(start: pointer, count: Int(entry.pointee.ai_addrlen)))
+                addresses.append(Address(family: entry.pointee.ai_family, protocolNumber: entry.pointee.ai_protocol, bytes: bytes))
+            }
+            guard !addresses.isEmpty else { throw TransportFailure(kind: .dns, detail: "no address for host \(host)") }
+            return addresses
+        }
+
+        /// Connects to the first of `addresses` that accepts. Refused or unreachable is
+        /// `.refused` (nothing was sent).
+        static func open(
+            _ addresses: [Address], host: String, port: Int, deadline: ContinuousClock.Instant
+        ) throws(TransportFailure) -> SocketConnection {
+            var lastFailure = TransportFailure(kind: .refused, detail: "could not connect to \(host) port \(port)")
+            for address in addresses {
                 do {
-                    let descriptor = try connect(address.pointee, deadline: deadline)
+                    let descriptor = try connect(address, deadline: deadline)
                     return SocketConnection(descriptor: descriptor, key: "\(host):\(port)")
                 } catch {
                     lastFailure = error
@@ -47,14 +68,17 @@
             throw lastFailure
         }
 
-        private static func connect(_ address: addrinfo, deadline: ContinuousClock.Instant) throws(TransportFailure) -> Int32 {
+        private static func connect(_ address: Address, deadline: ContinuousClock.Instant) throws(TransportFailure) -> Int32 {
             let descriptor = socket(
-                address.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
-                address.ai_protocol)
+                address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+                address.protocolNumber)
             guard descriptor >= 0 else { throw TransportFailure(kind: .other, detail: "socket: \(describe(errno))") }
             var yes: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-            var result = Glibc.connect(descriptor, address.ai_addr, address.ai_addrlen)
+            var result = address.bytes.withUnsafeBytes { raw in
+                Glibc.connect(
+                    descriptor, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(address.bytes.count))
+            }
             if result != 0 && (errno == EINPROGRESS || errno == EINTR) {
                 switch wait(descriptor, for: Int16(POLLOUT), until: deadline) {
                 case .ready:

@@ -122,8 +122,16 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 }
             }
             let connection: SocketConnection
-            do {
-                connection = try SocketConnection.open(host: target.host, port: target.port, deadline: deadline)
+            do throws(TransportFailure) {
+                let addresses = try pool.addresses(target.key) {
+                    () throws(TransportFailure) in try SocketConnection.resolve(host: target.host, port: target.port)
+                }
+                do throws(TransportFailure) {
+                    connection = try SocketConnection.open(addresses, host: target.host, port: target.port, deadline: deadline)
+                } catch {
+                    pool.forgetAddresses(target.key)
+                    throw error
+                }
             } catch {
                 return .failure(error)
             }
@@ -194,6 +202,21 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     final class IdleConnectionPool: @unchecked Sendable {
         private let lock = NSLock()
         private var idle: [String: [SocketConnection]] = [:]
+        /// Resolved addresses by `host:port`, kept until connecting to them fails.
+        private var resolved: [String: [SocketConnection.Address]] = [:]
+
+        func addresses(
+            _ key: String, resolve: () throws(TransportFailure) -> [SocketConnection.Address]
+        ) throws(TransportFailure) -> [SocketConnection.Address] {
+            if let known = lock.withLock({ resolved[key] }) { return known }
+            let addresses = try resolve()
+            lock.withLock { resolved[key] = addresses }
+            return addresses
+        }
+
+        func forgetAddresses(_ key: String) {
+            lock.withLock { resolved[key] = nil }
+        }
         let maximumIdle: Duration
         let maximumPerHost: Int
 

@@ -13,6 +13,8 @@ final class MemoryJournal: StateJournal, @unchecked Sendable {
     var fingerprinter: SecretFingerprinter { EvoformApplierTests.fingerprinter }
     var records: [InstanceName: ManagedInstance] = [:]
     var entries: [(id: JournalEntry.ID, instance: InstanceName, action: JournalAction, state: String)] = []
+    /// Outcomes of these instances fail to be written (a full disk, say).
+    var refuseOutcomes: Set<InstanceName> = []
 
     func instance(named name: InstanceName) throws -> ManagedInstance? { records[name] }
 
@@ -25,6 +27,7 @@ final class MemoryJournal: StateJournal, @unchecked Sendable {
     }
 
     func journalOutcome(_ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange) throws {
+        if refuseOutcomes.contains(entries[Int(id.rawValue - 1)].instance) { throw Rejected() }
         entries[Int(id.rawValue - 1)].state = outcome == .done ? "done" : "failed"
         switch change {
         case .record(let instance): records[instance.name] = instance
@@ -189,6 +192,25 @@ func freshPlan(_ desired: [DesiredInstance], server: FakeServer, journal: Memory
         let (_, second) = try await converge(fleet, server: server, journal: journal)
         #expect(second.completed.isEmpty)
         #expect(await server.calls.count == callsBefore)
+    }
+
+    @Test func anOutcomeThatCannotBeRecordedFailsItsChangeAndTheNextRunAdoptsInsteadOfCreatingAgain() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        journal.refuseOutcomes = ["b"]
+        let fleet = [instance("a", token: "ta"), instance("b", token: "tb"), instance("c", token: "tc")]
+        let (_, report) = try await converge(fleet, server: server, journal: journal, parallelism: 1)
+        #expect(report.count(.create) == 2)
+        #expect(report.failures.map(\.name) == ["b"])
+        #expect(report.failures.first?.action == .create)
+        #expect(report.failures.first?.message.contains("recording it in the state failed") == true)
+        #expect(journal.entries.map(\.state) == ["done", "intent", "done"])
+        journal.refuseOutcomes = []
+        let (_, second) = try await converge(fleet, server: server, journal: journal)
+        #expect(second.succeeded)
+        #expect(await server.calls.filter { $0.hasPrefix("create") } == ["create a", "create b", "create c"])
+        #expect(journal.records["b"] != nil)
+        #expect(!(try await freshPlan(fleet, server: server, journal: journal)).hasChanges)
     }
 
     @Test func pendingGroupsAreSetAfterCreate() async throws {
