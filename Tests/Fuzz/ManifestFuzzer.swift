@@ -9,7 +9,10 @@
 // - a diagnostic about a secret (`token`, `chatwoot_token`, `chatwootToken`, `server.apiKey`)
 //   never shows the secret: neither the value written in the file nor one read from the
 //   environment;
-// - a loaded manifest renders its events diagnostics for both API versions.
+// - a loaded manifest renders its events diagnostics for both API versions, keeps secrets out
+//   of `configuration`, and names only instances it has a location for;
+// - the two modes agree: every error of validate (`false`) is an error of plan (`true`), and
+//   plan's extra errors are unset variables; a manifest plan loads, validate loads the same.
 // A broken promise is a `fatalError`, which libFuzzer reports as a crash with the input saved.
 
 import EvoformCore
@@ -43,13 +46,36 @@ let secretKeys: Set<String> = ["token", "chatwoot_token", "chatwootToken", "apiK
 @_cdecl("LLVMFuzzerTestOneInput")
 public func manifestFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    for requireVariables in [true, false] {
-        check(bytes, requireVariables: requireVariables)
+    let plan = check(bytes, requireVariables: true)
+    let validate = check(bytes, requireVariables: false)
+    switch (plan, validate) {
+    case (.success(let planned), .success(let validated)):
+        // Validate may warn more (an unset server.url or server.apiKey variable).
+        guard planned.manifest.instances == validated.manifest.instances,
+            Set(planned.warnings).isSubset(of: validated.warnings)
+        else {
+            fatalError("invariant: validate loads another manifest than plan")
+        }
+    case (.success, .failure(let error)):
+        fatalError("invariant: plan loads, validate fails: \(error.userMessage)")
+    case (.failure(let planError), .success(let validated)):
+        let onlyVariables = planError.errors.allSatisfy { $0.message.hasPrefix("environment variable ") }
+        guard onlyVariables, !validated.warnings.isEmpty else {
+            fatalError("invariant: validate loads, plan fails for more than unset variables: \(planError.userMessage)")
+        }
+    case (.failure(let planError), .failure(let validateError)):
+        let planErrors = Set(planError.errors)
+        for error in validateError.errors where !planErrors.contains(error) {
+            fatalError("invariant: a validate error that plan does not report: \(error)")
+        }
+        for error in planErrors.subtracting(validateError.errors) where !error.message.hasPrefix("environment variable ") {
+            fatalError("invariant: a plan error that validate does not report: \(error)")
+        }
     }
     return 0
 }
 
-func check(_ bytes: [UInt8], requireVariables: Bool) {
+func check(_ bytes: [UInt8], requireVariables: Bool) -> Result<LoadedManifest, ManifestError> {
     let path = "fuzz.jsonc"
     do {
         let loaded = try ManifestLoader.load(
@@ -66,7 +92,11 @@ func check(_ bytes: [UInt8], requireVariables: Bool) {
             guard loaded.manifest.locations[instance.name] != nil else {
                 fatalError("invariant: instance \(instance.name) has no location")
             }
+            guard !instance.configuration.values.keys.contains(where: \.isSecret),
+                instance.secrets.keys.allSatisfy(\.isSecret)
+            else { fatalError("invariant: a secret field in the configuration of \(instance.name)") }
         }
+        return .success(loaded)
     } catch {
         guard !error.errors.isEmpty else { fatalError("invariant: a ManifestError without errors") }
         guard error.errors.allSatisfy({ $0.severity == .error }),
@@ -76,6 +106,7 @@ func check(_ bytes: [UInt8], requireVariables: Bool) {
         checkDiagnostics(error.warnings, in: bytes, path: path)
         _ = error.userMessage
         _ = error.diagnostics.map(\.json.canonicalText)
+        return .failure(error)
     }
 }
 

@@ -58,7 +58,9 @@ seed_manifest() {
     find "$root/examples" "$root/Tests/Fixtures/manifests" -type f \( -name '*.json' -o -name '*.jsonc' \) \
         -exec cp {} "$work/seeds/" \;
     # Inputs of past findings (kept as regression tests) are seeds too.
-    find "$root/Tests/Fixtures/fuzz/manifest" -type f ! -name '*.md' -exec cp {} "$work/seeds/" \;
+    if [[ -d $root/Tests/Fixtures/fuzz/manifest ]]; then
+        find "$root/Tests/Fixtures/fuzz/manifest" -type f ! -name '*.md' -exec cp {} "$work/seeds/" \;
+    fi
 }
 
 seed_http() {
@@ -71,7 +73,9 @@ seed_http() {
         { printf '\x10\x04\x00\x20'; cat "$sample"; } > "$work/seeds/$name-small-limits"
     done
     # Inputs of past findings (kept as regression tests, already with control bytes).
-    find "$root/Tests/Fixtures/fuzz/http" -type f ! -name '*.md' -exec cp {} "$work/seeds/" \;
+    if [[ -d $root/Tests/Fixtures/fuzz/http ]]; then
+        find "$root/Tests/Fixtures/fuzz/http" -type f ! -name '*.md' -exec cp {} "$work/seeds/" \;
+    fi
 }
 
 case $target in
