@@ -37,34 +37,47 @@ extension StateStore {
         guard !writes.isEmpty else { return [] }
         do throws(StateError) {
             return try withConnection { connection throws(StateError) in
-                try connection.inTransaction { () throws(StateError) in
-                    var results: [Result<JournalEntry.ID?, StateError>] = []
-                    results.reserveCapacity(writes.count)
-                    for write in writes {
-                        try connection.execute("SAVEPOINT journal_write")
-                        do throws(StateError) {
-                            switch write {
-                            case .intent(let instance, let action, let fingerprint, let detail):
-                                results.append(
-                                    .success(
-                                        try insertIntent(
-                                            instance: instance, action: action, requestFingerprint: fingerprint, detail: detail,
-                                            connection)))
-                            case .outcome(let id, let outcome, let change):
-                                try writeOutcome(id, outcome: outcome, change: change, connection)
-                                results.append(.success(nil))
-                            }
-                        } catch {
-                            try connection.execute("ROLLBACK TO journal_write")
-                            results.append(.failure(error))
-                        }
-                        try connection.execute("RELEASE journal_write")
+                // Writes do not fail in a sound state: first all in one go, without savepoints
+                // (two statements more per write). If one does fail, nothing of that attempt is
+                // kept and the batch is written again with a savepoint around each write.
+                do throws(StateError) {
+                    return try connection.inTransaction { () throws(StateError) in
+                        var results: [Result<JournalEntry.ID?, StateError>] = []
+                        results.reserveCapacity(writes.count)
+                        for write in writes { results.append(.success(try apply(write, connection))) }
+                        return results
                     }
-                    return results
+                } catch {
+                    return try connection.inTransaction { () throws(StateError) in
+                        var results: [Result<JournalEntry.ID?, StateError>] = []
+                        results.reserveCapacity(writes.count)
+                        for write in writes {
+                            try connection.execute("SAVEPOINT journal_write")
+                            do throws(StateError) {
+                                results.append(.success(try apply(write, connection)))
+                            } catch {
+                                try connection.execute("ROLLBACK TO journal_write")
+                                results.append(.failure(error))
+                            }
+                            try connection.execute("RELEASE journal_write")
+                        }
+                        return results
+                    }
                 }
             }
         } catch {
             return writes.map { _ in .failure(error) }
+        }
+    }
+
+    /// One write of a batch: the new entry's id for an intent, nil for an outcome.
+    private func apply(_ write: JournalWrite, _ connection: SQLiteConnection) throws(StateError) -> JournalEntry.ID? {
+        switch write {
+        case .intent(let instance, let action, let fingerprint, let detail):
+            return try insertIntent(instance: instance, action: action, requestFingerprint: fingerprint, detail: detail, connection)
+        case .outcome(let id, let outcome, let change):
+            try writeOutcome(id, outcome: outcome, change: change, connection)
+            return nil
         }
     }
 

@@ -122,12 +122,25 @@ struct SchemaValidator {
     }
 
     private static func append(_ property: String, to path: String) -> String {
+        // Nearly every key is an ASCII identifier: checked on bytes, as Unicode properties are slow.
+        if isASCIIIdentifier(property) { return "\(path).\(property)" }
         let isIdentifier = property.first.map { $0.isLetter || $0 == "_" || $0 == "$" } ?? false
             && property.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }
         if isIdentifier { return "\(path).\(property)" }
         var quoted = ""
         WireJSON.writeString(property, to: &quoted)
         return "\(path)[\(quoted)]"
+    }
+
+    private static func isASCIIIdentifier(_ text: String) -> Bool {
+        var isFirst = true
+        for byte in text.utf8 {
+            let isLetter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x24
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            guard isLetter || (!isFirst && isDigit) else { return false }
+            isFirst = false
+        }
+        return !isFirst
     }
 
     /// The only pattern in these schemas is `^\d+[\.@\w-]+` (phone numbers); it is matched by
