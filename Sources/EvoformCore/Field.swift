@@ -61,9 +61,14 @@ public enum Field: String, Sendable, Codable, CaseIterable, Comparable, CodingKe
 
     public var isSecret: Bool { kind == .secret }
 
-    public static func < (lhs: Field, rhs: Field) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
+    /// The case's position in declaration order. A payload-free enum is stored as exactly that
+    /// index, so this is a load, not a search; a test checks it against `allCases`. Hashing and
+    /// ordering use it instead of the raw string: fields are dictionary keys in every hot loop.
+    var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+    public static func < (lhs: Field, rhs: Field) -> Bool { lhs.ordinal < rhs.ordinal }
+    public static func == (lhs: Field, rhs: Field) -> Bool { lhs.ordinal == rhs.ordinal }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 }
 
 /// Fields grouped by the endpoint that changes them.

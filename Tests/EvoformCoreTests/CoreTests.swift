@@ -61,6 +61,13 @@ import Testing
         #expect(InstanceConfiguration(json: json) == InstanceConfiguration([.webhookURL: .string("https://x")]))
     }
 
+    @Test func fieldOrdinalsAreDeclarationOrder() {
+        #expect(MemoryLayout<Field>.size == 1)
+        for (index, field) in Field.allCases.enumerated() { #expect(field.ordinal == index) }
+        #expect(Field.allCases.sorted() == Field.allCases)
+        #expect(Set(Field.allCases).count == Field.allCases.count)
+    }
+
     @Test func everyFieldBelongsToOneGroupAndIgnoreKeysResolve() {
         for field in Field.allCases { #expect(Lifecycle.fields(forIgnoreKey: field.rawValue) == [field]) }
         #expect(Lifecycle.fields(forIgnoreKey: "webhook") == FieldGroup.webhook.fields)
