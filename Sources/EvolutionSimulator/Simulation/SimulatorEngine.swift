@@ -54,10 +54,17 @@ final class SimulatorEngine: @unchecked Sendable {
             return .response(handleTestHook(request))
         }
         let latency = withLock { faults.latencyMilliseconds }
+        // The request is served at once and its answer held back: every answer leaves `latency`
+        // after its request arrived, however many arrive together, as long as the work fits in
+        // that time (serving after the delay queued a burst's work behind the deadline: with 32
+        // creates at once the last answer left ~6 ms late, and `--latency-ms` no longer meant
+        // what it says). The effect on the state is visible from the arrival, as on a server
+        // whose answer then takes `latency` to travel back.
+        let reply = serve(request)
         if latency > 0 {
-            return .deferred(milliseconds: latency) { [self] in serve(request) }
+            return .deferred(milliseconds: latency) { reply }
         }
-        return serve(request)
+        return reply
     }
 
     private func serve(_ request: HTTPRequest) -> HTTPReply {
