@@ -44,7 +44,9 @@ extension StateStore {
                     return try connection.inTransaction { () throws(StateError) in
                         var results: [Result<JournalEntry.ID?, StateError>] = []
                         results.reserveCapacity(writes.count)
-                        for write in writes { results.append(.success(try apply(write, connection))) }
+                        for write in writes { results.append(.success(try apply(write, connection, countSerial: false))) }
+                        // One serial step per write, as with separate calls, in one statement.
+                        try incrementSerial(connection, by: writes.count)
                         return results
                     }
                 } catch {
@@ -71,19 +73,23 @@ extension StateStore {
     }
 
     /// One write of a batch: the new entry's id for an intent, nil for an outcome.
-    private func apply(_ write: JournalWrite, _ connection: SQLiteConnection) throws(StateError) -> JournalEntry.ID? {
+    private func apply(
+        _ write: JournalWrite, _ connection: SQLiteConnection, countSerial: Bool = true
+    ) throws(StateError) -> JournalEntry.ID? {
         switch write {
         case .intent(let instance, let action, let fingerprint, let detail):
-            return try insertIntent(instance: instance, action: action, requestFingerprint: fingerprint, detail: detail, connection)
+            return try insertIntent(
+                instance: instance, action: action, requestFingerprint: fingerprint, detail: detail, connection,
+                countSerial: countSerial)
         case .outcome(let id, let outcome, let change):
-            try writeOutcome(id, outcome: outcome, change: change, connection)
+            try writeOutcome(id, outcome: outcome, change: change, connection, countSerial: countSerial)
             return nil
         }
     }
 
     private func insertIntent(
         instance: InstanceName, action: JournalAction, requestFingerprint: String, detail: JSONValue?,
-        _ connection: SQLiteConnection
+        _ connection: SQLiteConnection, countSerial: Bool = true
     ) throws(StateError) -> JournalEntry.ID {
         try connection.run(
             """
@@ -95,12 +101,13 @@ extension StateStore {
                 detail.map { .text($0.canonicalText) } ?? .null, .real(timestamp()),
             ])
         let id = JournalEntry.ID(rawValue: connection.lastInsertRowID)
-        try incrementSerial(connection)
+        if countSerial { try incrementSerial(connection) }
         return id
     }
 
     private func writeOutcome(
-        _ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange, _ connection: SQLiteConnection
+        _ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange, _ connection: SQLiteConnection,
+        countSerial: Bool = true
     ) throws(StateError) {
         let status: String
         let httpStatus: SQLiteValue
@@ -123,7 +130,7 @@ extension StateStore {
         case .forget(let name): try connection.run("DELETE FROM instances WHERE name = ?1", [.text(name.rawValue)])
         case .none: break
         }
-        try incrementSerial(connection)
+        if countSerial { try incrementSerial(connection) }
     }
 
     /// Entries still in `intent`, oldest first: calls whose outcome is unknown because a run was

@@ -217,9 +217,10 @@ public final class StateStore: @unchecked Sendable {
         return serial
     }
 
-    /// Adds one to the serial. Called inside every writing transaction.
-    func incrementSerial(_ connection: SQLiteConnection) throws(StateError) {
-        try connection.run("UPDATE state_meta SET serial = serial + 1 WHERE singleton = 1")
+    /// Adds one to the serial (or `count`, for a batch of writes). Called inside every writing
+    /// transaction.
+    func incrementSerial(_ connection: SQLiteConnection, by count: Int = 1) throws(StateError) {
+        try connection.run("UPDATE state_meta SET serial = serial + ?1 WHERE singleton = 1", [.integer(Int64(count))])
         _ = try currentSerial(connection)
     }
 

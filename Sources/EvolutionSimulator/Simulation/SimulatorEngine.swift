@@ -57,17 +57,24 @@ final class SimulatorEngine: @unchecked Sendable {
         let now = Date().timeIntervalSince1970
         let (refusal, latency) = withLock { (admitLocked(request, now: now), faults.latencyMilliseconds) }
         if let refusal { return .response(refusal) }
+        // The request is served at once and its answer held back: every answer leaves `latency`
+        // after its request arrived, however many arrive together, as long as the work fits in
+        // that time (serving after the delay queued a burst's work behind the deadline). The
+        // effect on the state is visible from the arrival, as on a server whose answer then takes
+        // `latency` to travel back. The request counts as in flight until its answer leaves.
+        let reply = serve(request)
         if latency > 0 {
-            return .deferred(milliseconds: latency) { [self] in serve(request) }
+            return .deferred(milliseconds: latency) { [self] in
+                withLock { finishLocked() }
+                return reply
+            }
         }
-        return serve(request)
+        withLock { finishLocked() }
+        return reply
     }
 
     private func serve(_ request: HTTPRequest) -> HTTPReply {
-        withLock {
-            finishLocked()
-            return serveLocked(request)
-        }
+        withLock { serveLocked(request) }
     }
 
     private func serveLocked(_ request: HTTPRequest) -> HTTPReply {
