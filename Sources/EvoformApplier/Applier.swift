@@ -60,8 +60,24 @@ public struct Applier: Sendable {
         let desiredByName = Dictionary(desired.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var report = ApplyReport()
         var pending = plan.actionable[...]
+        let fingerprinter = journal.fingerprinter
         await withTaskGroup(of: (InstanceChange, StepFailure?).self) { group in
             var running = 0
+            // The changes next in line have their first intent committed while the running
+            // calls are in flight, so a slot that frees starts its call without waiting for the
+            // disk (see `JournalWriter`). At most `parallelism` changes ahead.
+            var committedAhead = pending.startIndex
+            func commitAhead() async {
+                committedAhead = max(committedAhead, pending.startIndex)
+                let end = min(pending.endIndex, pending.startIndex + settings.parallelism)
+                while committedAhead < end, !interruption.isRaised {
+                    let change = pending[committedAhead]
+                    committedAhead += 1
+                    if let call = firstIntent(of: change, desired: desiredByName[change.name], fingerprinter: fingerprinter) {
+                        await journal.commitAhead(call)
+                    }
+                }
+            }
             func startNext() {
                 while running < settings.parallelism, let change = pending.first {
                     pending = pending.dropFirst()
@@ -86,6 +102,7 @@ public struct Applier: Sendable {
                 }
             }
             startNext()
+            await commitAhead()
             while let (change, failure) = await group.next() {
                 running -= 1
                 if let failure {
@@ -96,8 +113,10 @@ public struct Applier: Sendable {
                     report.completed[change.action, default: 0] += 1
                 }
                 startNext()
+                await commitAhead()
             }
         }
+        await journal.settleUnclaimed()
         // Outcomes queued by the last calls are committed now; one that could not be recorded
         // fails its change (the call itself succeeded: the next run looks at the server).
         for late in await journal.drain() {
@@ -142,6 +161,25 @@ public struct Applier: Sendable {
         }
     }
 
+    /// The intent the first call of `change` journals (the same one its step computes); nil for
+    /// a change that calls nothing.
+    func firstIntent(
+        of change: InstanceChange, desired: DesiredInstance?, fingerprinter: SecretFingerprinter
+    ) -> CallIntent? {
+        switch change.action {
+        case .create:
+            guard let desired else { return nil }
+            return .create(desired.name, wanted: desired.comparable(using: fingerprinter))
+        case .update:
+            guard let desired, let group = change.groupsToSet.first else { return nil }
+            return .set(group, of: desired.name, wanted: desired.comparable(using: fingerprinter).restricted(to: group))
+        case .replace, .delete:
+            return .delete(change.name)
+        case .forget, .noop:
+            return nil
+        }
+    }
+
     private func required(_ desired: DesiredInstance?, for change: InstanceChange) throws -> DesiredInstance {
         guard let desired else { throw StepFailure(message: "\(change.name): not in the manifest any more") }
         return desired
@@ -152,9 +190,9 @@ public struct Applier: Sendable {
     /// Create, record, then set what the create could not store reliably. A create that failed
     /// or lost its answer is never sent again: the server is asked first.
     func create(_ desired: DesiredInstance) async throws {
-        let fingerprinter = await journal.fingerprinter
+        let fingerprinter = journal.fingerprinter
         let wanted = desired.comparable(using: fingerprinter)
-        let id = try await journal.intent(desired.name, .create, digest: RequestDigest.of(.create, desired.name, wanted))
+        let id = try await journal.intent(.create(desired.name, wanted: wanted))
         var attempt = 1
         var result: CreationResult?
         while result == nil {
@@ -209,7 +247,7 @@ public struct Applier: Sendable {
             try await journal.outcome(id, of: desired.name, failure: describe(createError), change: .none)
             throw StepFailure(message: describe(createError))
         }
-        let fingerprinter = await journal.fingerprinter
+        let fingerprinter = journal.fingerprinter
         let record = ManagedInstance(
             name: desired.name, serverURL: settings.serverURL, apiVersion: settings.apiVersion, serverID: lookup.serverID,
             configuration: Adoption.configuration(desired: desired, observed: lookup, fingerprinter: fingerprinter),
@@ -228,7 +266,7 @@ public struct Applier: Sendable {
 
     /// Sets whatever still differs between the manifest and the server for one instance.
     func converge(_ desired: DesiredInstance, record: ManagedInstance, current: ObservedInstance) async throws {
-        let fingerprinter = await journal.fingerprinter
+        let fingerprinter = journal.fingerprinter
         let plan = try Planner.plan(
             PlanInput(
                 desired: [desired], managed: [record], observed: [desired.name: current],
@@ -239,10 +277,9 @@ public struct Applier: Sendable {
 
     /// One `set` call: journalled, then the group's fields recorded as applied.
     func set(_ group: FieldGroup, desired: DesiredInstance, current: ObservedInstance?) async throws {
-        let fingerprinter = await journal.fingerprinter
+        let fingerprinter = journal.fingerprinter
         let wanted = desired.comparable(using: fingerprinter).restricted(to: group)
-        let call = JournalAction.set(group)
-        let id = try await journal.intent(desired.name, call, digest: RequestDigest.of(call, desired.name, wanted))
+        let id = try await journal.intent(.set(group, of: desired.name, wanted: wanted))
         do {
             try await server.set(group, of: desired.name, desired: desired.configuration, secrets: desired.secrets, current: current)
         } catch {
@@ -261,7 +298,7 @@ public struct Applier: Sendable {
 
     /// Delete (the client logs out first where the version needs it) and forget.
     func delete(_ name: InstanceName) async throws {
-        let id = try await journal.intent(name, .delete, digest: RequestDigest.of(.delete, name, InstanceConfiguration()))
+        let id = try await journal.intent(.delete(name))
         do {
             try await server.delete(name)
         } catch where server.isNotFound(error) {
@@ -288,7 +325,7 @@ public struct Applier: Sendable {
         var wanted: [InstanceName: Set<FieldGroup>] = [:]
         for call in calls { wanted[call.instance] = desiredByName[call.instance].map(groupsManaged(by:)) ?? [] }
         let observed = try await server.observe(wanted, parallelism: settings.parallelism)
-        let fingerprinter = await journal.fingerprinter
+        let fingerprinter = journal.fingerprinter
         for call in calls {
             let present = observed[call.instance]
             switch (call.action, present) {

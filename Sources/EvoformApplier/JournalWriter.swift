@@ -16,6 +16,13 @@ import EvoformState
 /// is lost by the wait: until the outcome is committed the intent is open, and a run that stops
 /// meanwhile is resolved by the next one looking at the server, as for any interrupted call.
 /// The journal runs on its own serial queue, never blocking Swift's cooperative pool.
+///
+/// The commit an intent waits for still lies between one call and the next. To take it off that
+/// path, the applier commits the first intent of the changes next in line ahead (`commitAhead`)
+/// while the running calls are in flight; the change's `intent` then finds it durable already.
+/// An intent committed ahead whose call is never made (the run stops first) is settled as not
+/// sent by `settleUnclaimed`; if the process dies first, the next run resolves it by looking,
+/// like any intent.
 actor JournalWriter {
     private let storage: JournalStorage
     private let cachedFingerprinter: SecretFingerprinter
@@ -23,12 +30,38 @@ actor JournalWriter {
     private var isCommitting = false
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     private var lateFailures: [LateFailure] = []
+    private var ahead: [AheadKey: AheadIntent] = [:]
+
+    private typealias CommitResult = Result<JournalEntry.ID?, any Error>
 
     private struct PendingWrite {
         var write: JournalWrite
-        /// Nil for a write nobody waits for (`outcomeLater`).
-        var continuation: CheckedContinuation<Result<JournalEntry.ID?, any Error>, Never>?
+        var waiter: Waiter
         var instance: InstanceName
+    }
+
+    /// Who learns a write's result.
+    private enum Waiter {
+        /// A caller suspended until its write is committed.
+        case caller(CheckedContinuation<CommitResult, Never>)
+        /// An intent committed ahead: its result is kept for the change that claims it.
+        case ahead(AheadKey)
+        /// Nobody (`outcomeLater`): a failure is reported by `drain`.
+        case nobody
+    }
+
+    private struct AheadKey: Hashable {
+        var instance: InstanceName
+        var action: JournalAction
+    }
+
+    private struct AheadIntent {
+        var digest: String
+        /// Nil until committed.
+        var result: CommitResult?
+        /// The claiming `intent` call, when it came before the commit finished.
+        var claimant: CheckedContinuation<CommitResult, Never>?
+        var claimed = false
     }
 
     /// An outcome queued by `outcomeLater` that could not be recorded.
@@ -42,17 +75,62 @@ actor JournalWriter {
         storage = JournalStorage(journal)
     }
 
-    var fingerprinter: SecretFingerprinter { cachedFingerprinter }
+    nonisolated var fingerprinter: SecretFingerprinter { cachedFingerprinter }
 
     func managedInstance(named name: InstanceName) async throws -> ManagedInstance? {
         await flush()
         return try await storage.run { try $0.instance(named: name) }
     }
 
-    func intent(_ name: InstanceName, _ action: JournalAction, digest: String) async throws -> JournalEntry.ID {
-        let id = try await commit(.intent(instance: name, action: action, requestFingerprint: digest, detail: nil), for: name)
-        guard let id else { throw JournalWriterError.missingIdentifier }
+    /// Returns once `call`'s intent is durable: at once when it was committed ahead.
+    func intent(_ call: CallIntent) async throws -> JournalEntry.ID {
+        let result: CommitResult
+        let key = AheadKey(instance: call.instance, action: call.action)
+        if var entry = ahead[key], !entry.claimed, entry.digest == call.digest {
+            entry.claimed = true
+            if let committed = entry.result {
+                ahead[key] = nil
+                result = committed
+            } else {
+                result = await withCheckedContinuation { continuation in
+                    entry.claimant = continuation
+                    ahead[key] = entry
+                }
+            }
+        } else {
+            result = await commitWaiting(Self.intentWrite(call), for: call.instance)
+        }
+        guard let id = try result.get() else { throw JournalWriterError.missingIdentifier }
         return id
+    }
+
+    /// Queues `call`'s intent for the next commit and returns at once; the `intent` call for it
+    /// later finds it committed. One intent ahead per instance and action.
+    func commitAhead(_ call: CallIntent) {
+        let key = AheadKey(instance: call.instance, action: call.action)
+        guard ahead[key] == nil else { return }
+        ahead[key] = AheadIntent(digest: call.digest)
+        pending.append(PendingWrite(write: Self.intentWrite(call), waiter: .ahead(key), instance: call.instance))
+        startCommitting()
+    }
+
+    /// Settles every intent committed ahead that no call claimed: those calls were never sent.
+    func settleUnclaimed() async {
+        await flush()
+        let unclaimed = ahead.values.compactMap { entry -> JournalEntry.ID? in
+            guard !entry.claimed, case .success(let id?)? = entry.result else { return nil }
+            return id
+        }
+        ahead = ahead.filter { $0.value.claimed }
+        guard !unclaimed.isEmpty else { return }
+        // Left open if this fails: the next run resolves them by looking, as after a crash.
+        _ = try? await storage.run { journal in
+            for id in unclaimed { try journal.resolveJournalEntry(id, as: "not sent: the run stopped before this call") }
+        }
+    }
+
+    private static func intentWrite(_ call: CallIntent) -> JournalWrite {
+        .intent(instance: call.instance, action: call.action, requestFingerprint: call.digest, detail: nil)
     }
 
     /// Records an outcome and returns once it is committed.
@@ -60,13 +138,13 @@ actor JournalWriter {
         _ id: JournalEntry.ID, of name: InstanceName, failure: String? = nil, status: Int? = nil, change: StateChange
     ) async throws {
         let outcome: JournalOutcome = failure.map { .failed(status: status, message: $0) } ?? .done
-        _ = try await commit(.outcome(id, outcome, change), for: name)
+        _ = try await commitWaiting(.outcome(id, outcome, change), for: name).get()
     }
 
     /// Queues a successful call's outcome for the next commit and returns at once; a failure to
     /// record it is reported by `drain`.
     func outcomeLater(_ id: JournalEntry.ID, of name: InstanceName, change: StateChange) {
-        pending.append(PendingWrite(write: .outcome(id, .done, change), continuation: nil, instance: name))
+        pending.append(PendingWrite(write: .outcome(id, .done, change), waiter: .nobody, instance: name))
     }
 
     /// Commits everything queued; returns the queued outcomes that could not be recorded.
@@ -102,13 +180,12 @@ actor JournalWriter {
 
     // MARK: - Group commit
 
-    /// Queues `write` for the next commit and returns once it is committed.
-    private func commit(_ write: JournalWrite, for name: InstanceName) async throws -> JournalEntry.ID? {
-        let result = await withCheckedContinuation { continuation in
-            pending.append(PendingWrite(write: write, continuation: continuation, instance: name))
+    /// Queues `write` for the next commit and returns its result once it is committed.
+    private func commitWaiting(_ write: JournalWrite, for name: InstanceName) async -> CommitResult {
+        await withCheckedContinuation { continuation in
+            pending.append(PendingWrite(write: write, waiter: .caller(continuation), instance: name))
             startCommitting()
         }
-        return try result.get()
     }
 
     /// Returns once everything queued so far is committed.
@@ -132,7 +209,7 @@ actor JournalWriter {
             let batch = pending
             pending.removeAll(keepingCapacity: true)
             let writes = batch.map(\.write)
-            var results: [Result<JournalEntry.ID?, any Error>]
+            var results: [CommitResult]
             do {
                 results = try await storage.run { $0.commit(writes) }
             } catch {
@@ -142,10 +219,15 @@ actor JournalWriter {
                 results += Array(repeating: .failure(JournalWriterError.missingResult), count: batch.count - results.count)
             }
             for (item, result) in zip(batch, results) {
-                if let continuation = item.continuation {
+                switch item.waiter {
+                case .caller(let continuation):
                     continuation.resume(returning: result)
-                } else if case .failure(let error) = result {
-                    lateFailures.append(LateFailure(instance: item.instance, message: describe(error)))
+                case .ahead(let key):
+                    deliverAhead(result, to: key)
+                case .nobody:
+                    if case .failure(let error) = result {
+                        lateFailures.append(LateFailure(instance: item.instance, message: describe(error)))
+                    }
                 }
             }
         }
@@ -153,6 +235,17 @@ actor JournalWriter {
         let waiters = flushWaiters
         flushWaiters.removeAll()
         for waiter in waiters { waiter.resume() }
+    }
+
+    private func deliverAhead(_ result: CommitResult, to key: AheadKey) {
+        guard var entry = ahead[key] else { return }
+        if let claimant = entry.claimant {
+            ahead[key] = nil
+            claimant.resume(returning: result)
+        } else {
+            entry.result = result
+            ahead[key] = entry
+        }
     }
 
     private func describe(_ error: any Error) -> String {

@@ -12,7 +12,13 @@ let fingerprinter = SecretFingerprinter { "fp(\($0))" }
 final class MemoryJournal: StateJournal, @unchecked Sendable {
     var fingerprinter: SecretFingerprinter { EvoformApplierTests.fingerprinter }
     var records: [InstanceName: ManagedInstance] = [:]
-    var entries: [(id: JournalEntry.ID, instance: InstanceName, action: JournalAction, state: String)] = []
+    var entries: [(id: JournalEntry.ID, instance: InstanceName, action: JournalAction, state: String)] {
+        get { lock.withLock { storedEntries } }
+        set { lock.withLock { storedEntries = newValue } }
+    }
+    /// Entries are read by tests while a run writes them.
+    private var storedEntries: [(id: JournalEntry.ID, instance: InstanceName, action: JournalAction, state: String)] = []
+    private let lock = NSLock()
     /// Outcomes of these instances fail to be written (a full disk, say).
     var refuseOutcomes: Set<InstanceName> = []
 
@@ -21,9 +27,11 @@ final class MemoryJournal: StateJournal, @unchecked Sendable {
     func journalIntent(
         instance: InstanceName, action: JournalAction, requestFingerprint: String, detail: JSONValue?
     ) throws -> JournalEntry.ID {
-        let id = JournalEntry.ID(rawValue: Int64(entries.count + 1))
-        entries.append((id, instance, action, "intent"))
-        return id
+        lock.withLock {
+            let id = JournalEntry.ID(rawValue: Int64(storedEntries.count + 1))
+            storedEntries.append((id, instance, action, "intent"))
+            return id
+        }
     }
 
     func journalOutcome(_ id: JournalEntry.ID, outcome: JournalOutcome, change: StateChange) throws {
@@ -71,7 +79,12 @@ actor FakeServer {
     /// Creates that fail (nothing stored) this many times before they succeed.
     var overloadedCreates: [InstanceName: Int] = [:]
 
+    /// Runs before each create is handled.
+    var beforeCreate: (@Sendable (InstanceName) async -> Void)?
+
     func overload(_ name: InstanceName, times: Int) { overloadedCreates[name] = times }
+
+    func onCreate(_ hook: @escaping @Sendable (InstanceName) async -> Void) { beforeCreate = hook }
 
     func configure(lose: Set<InstanceName> = [], reject: Set<InstanceName> = [], pending: Set<FieldGroup> = []) {
         loseCreateResponses = lose
@@ -122,7 +135,10 @@ struct FakeFleetServer: FleetServer {
         return all.filter { wanted[$0.key] != nil }
     }
 
-    func createInstance(_ instance: DesiredInstance) async throws -> CreationResult { try await fake.create(instance) }
+    func createInstance(_ instance: DesiredInstance) async throws -> CreationResult {
+        if let hook = await fake.beforeCreate { await hook(instance.name) }
+        return try await fake.create(instance)
+    }
     func delete(_ name: InstanceName) async throws { try await fake.delete(name) }
     func waitUntilGone(_ name: InstanceName, timeoutSeconds: Int) async throws {}
 
@@ -204,7 +220,7 @@ func freshPlan(_ desired: [DesiredInstance], server: FakeServer, journal: Memory
         #expect(report.failures.map(\.name) == ["b"])
         #expect(report.failures.first?.action == .create)
         #expect(report.failures.first?.message.contains("recording it in the state failed") == true)
-        #expect(journal.entries.map(\.state) == ["done", "intent", "done"])
+        #expect(states(journal) == ["a": "done", "b": "intent", "c": "done"])
         journal.refuseOutcomes = []
         let (_, second) = try await converge(fleet, server: server, journal: journal)
         #expect(second.succeeded)
@@ -327,6 +343,44 @@ func freshPlan(_ desired: [DesiredInstance], server: FakeServer, journal: Memory
         #expect(!(try await freshPlan([desired], server: server, journal: journal)).hasChanges)
     }
 
+    @Test func intentsCommittedAheadAreClaimedByTheirCallsNotWrittenTwice() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        let fleet = (0..<12).map { instance("i\($0)") }
+        let (_, report) = try await converge(fleet, server: server, journal: journal, parallelism: 3)
+        #expect(report.succeeded)
+        // One create each; the intent of every change after the first three was committed
+        // while earlier calls ran, and its call used that entry instead of writing another.
+        #expect(journal.entries.count == 12)
+        #expect(Set(journal.entries.map(\.state)) == ["done"])
+        #expect(!(try await freshPlan(fleet, server: server, journal: journal)).hasChanges)
+    }
+
+    @Test func anIntentCommittedAheadOfACallNeverMadeIsSettledAsNotSent() async throws {
+        let server = FakeServer()
+        let journal = MemoryJournal()
+        let flag = InterruptionFlag()
+        // Ctrl-C arrives while "a" is being created, once "b"'s intent is committed ahead.
+        await server.onCreate { name in
+            guard name == "a" else { return }
+            for _ in 0..<1000 where !journal.entries.contains(where: { $0.instance == "b" }) {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            flag.raise()
+        }
+        let applier = Applier(
+            server: FakeFleetServer(fake: server), journal: journal,
+            settings: ApplySettings(serverURL: "http://fake", apiVersion: .v2, parallelism: 1), emit: { _ in })
+        let fleet = [instance("a"), instance("b"), instance("c")]
+        let plan = try Planner.plan(
+            PlanInput(desired: fleet, managed: [], observed: [:], apiVersion: .v2, fingerprinter: fingerprinter))
+        let report = await applier.apply(plan, desired: fleet, observed: [:], interruption: flag)
+        #expect(report.skipped == ["b", "c"])
+        #expect(await server.calls == ["create a"])
+        #expect(states(journal) == ["a": "done", "b": "resolved"])
+        #expect(try journal.unfinishedJournalEntries().isEmpty)
+    }
+
     @Test func interruptionStopsStartingNewChanges() async throws {
         let server = FakeServer()
         let journal = MemoryJournal()
@@ -342,4 +396,9 @@ func freshPlan(_ desired: [DesiredInstance], server: FakeServer, journal: Memory
         #expect(report.skipped == ["a", "b"])
         #expect(await server.calls.isEmpty)
     }
+}
+
+/// The state of each instance's journal entry (one per instance in these tests).
+func states(_ journal: MemoryJournal) -> [InstanceName: String] {
+    Dictionary(journal.entries.map { ($0.instance, $0.state) }, uniquingKeysWith: { first, _ in first })
 }
