@@ -76,8 +76,20 @@ public final class EvolutionClient: Sendable {
     }
 
     func fetchInstances() async throws(RemoteError) -> [ListedInstance] {
-        let dialect = try await apiVersion().dialect
-        let response = try await perform(Call(.fetchInstances, kind: .read))
+        // Only reading the list depends on the version, not asking for it: with `auto`, `GET /`
+        // and the list go out together, one round trip instead of two. When both fail, the
+        // version's error is the one reported (it names the first thing that went wrong).
+        let version = Task { () -> Result<APIVersion, RemoteError> in
+            do throws(RemoteError) { return .success(try await self.apiVersion()) } catch { return .failure(error) }
+        }
+        let listResponse: Result<HTTPResponse, RemoteError>
+        do throws(RemoteError) {
+            listResponse = .success(try await perform(Call(.fetchInstances, kind: .read)))
+        } catch {
+            listResponse = .failure(error)
+        }
+        let dialect = try await version.value.get().dialect
+        let response = try listResponse.get()
         let json = try decode(response, .fetchInstances, nil)
         do {
             return try dialect.listed(from: json)

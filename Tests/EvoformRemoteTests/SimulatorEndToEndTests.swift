@@ -28,6 +28,19 @@ import Testing
         }
     }
 
+    /// With `auto`, the version question and the list go out together: the answers are held
+    /// for a long latency, so both are in flight at once unless the list waited for `GET /`.
+    @Test(arguments: versions)
+    func autoAsksTheVersionAndTheListInOneRoundTrip(version: APIVersion) async throws {
+        try await SimulatorHarness.with(version, configure: { $0.latencyMilliseconds = 300 }) { harness in
+            let client = harness.client(.auto)
+            let listed = try await client.listInstances()
+            #expect(listed.isEmpty)
+            #expect(client.requestCount == 2)
+            #expect(await harness.simulator.maxConcurrentRequests() == 2)
+        }
+    }
+
     @Test(arguments: versions)
     func documentedExamplesCreateAndReadBackWhatWasApplied(version: APIVersion) async throws {
         try await SimulatorHarness.with(version) { harness in
