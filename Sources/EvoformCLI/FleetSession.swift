@@ -45,6 +45,8 @@ final class FleetSession {
         // Without the server, the manifest's version, else the one recorded with the instances.
         var version = try manifest.server.apiVersion.fixed ?? (contactServer ? nil : store.firstRecordedAPIVersion()) ?? .v2
         if contactServer {
+            // Planning starts with the instance list: it goes out with the version question.
+            if manifest.server.apiVersion.fixed == nil { client.readInstanceListAhead() }
             version = try await client.apiVersion()
             let problems = manifest.eventDiagnostics(for: version)
             if !problems.isEmpty {

@@ -12,6 +12,7 @@ public final class EvolutionClient: Sendable {
     let timing: ClientTiming
     private let counter = RequestCounter()
     private let versionCache = VersionCache()
+    private let listAhead = OneShot<Result<HTTPResponse, RemoteError>>()
 
     /// A client over a new transport for the endpoint (see `HTTPTransportFactory`).
     public convenience init(endpoint: ServerEndpoint, observer: (any RequestObserver)? = nil) {
@@ -75,21 +76,27 @@ public final class EvolutionClient: Sendable {
         try await fetchInstances().map(\.summary)
     }
 
+    /// Sends the instance list request now; the next `fetchInstances` uses its answer. For a
+    /// caller that must ask the version first (`auto`) and then list: both go out together, one
+    /// round trip instead of two.
+    public func readInstanceListAhead() {
+        listAhead.start { [self] () async -> Result<HTTPResponse, RemoteError> in
+            do throws(RemoteError) {
+                return .success(try await perform(Call(.fetchInstances, kind: .read)))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
     func fetchInstances() async throws(RemoteError) -> [ListedInstance] {
-        // Only reading the list depends on the version, not asking for it: with `auto`, `GET /`
-        // and the list go out together, one round trip instead of two. When both fail, the
-        // version's error is the one reported (it names the first thing that went wrong).
-        let version = Task { () -> Result<APIVersion, RemoteError> in
-            do throws(RemoteError) { return .success(try await self.apiVersion()) } catch { return .failure(error) }
+        let dialect = try await apiVersion().dialect
+        let response: HTTPResponse
+        if let ahead = await listAhead.take() {
+            response = try ahead.get()
+        } else {
+            response = try await perform(Call(.fetchInstances, kind: .read))
         }
-        let listResponse: Result<HTTPResponse, RemoteError>
-        do throws(RemoteError) {
-            listResponse = .success(try await perform(Call(.fetchInstances, kind: .read)))
-        } catch {
-            listResponse = .failure(error)
-        }
-        let dialect = try await version.value.get().dialect
-        let response = try listResponse.get()
         let json = try decode(response, .fetchInstances, nil)
         do {
             return try dialect.listed(from: json)
@@ -357,5 +364,26 @@ actor VersionCache {
         let result = await task.value
         if case .failure = result { self.task = nil }
         return result
+    }
+}
+
+/// A value computed ahead and handed to the first caller that takes it, once.
+final class OneShot<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<Value, Never>?
+
+    /// Starts computing; replaces a value nobody took.
+    func start(_ make: @escaping @Sendable () async -> Value) {
+        let task = Task { await make() }
+        lock.withLock { self.task = task }
+    }
+
+    /// The value started ahead, if any (waiting for it); nil when none is pending.
+    func take() async -> Value? {
+        guard let task = lock.withLock({ () -> Task<Value, Never>? in
+            defer { self.task = nil }
+            return self.task
+        }) else { return nil }
+        return await task.value
     }
 }

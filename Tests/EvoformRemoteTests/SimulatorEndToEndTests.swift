@@ -28,16 +28,21 @@ import Testing
         }
     }
 
-    /// With `auto`, the version question and the list go out together: the answers are held
-    /// for a long latency, so both are in flight at once unless the list waited for `GET /`.
+    /// A list read ahead goes out with the version question: the answers are held for a long
+    /// latency, so both are in flight at once unless the list waited for `GET /`.
     @Test(arguments: versions)
-    func autoAsksTheVersionAndTheListInOneRoundTrip(version: APIVersion) async throws {
+    func aListReadAheadGoesOutWithTheVersionQuestion(version: APIVersion) async throws {
         try await SimulatorHarness.with(version, configure: { $0.latencyMilliseconds = 300 }) { harness in
             let client = harness.client(.auto)
+            client.readInstanceListAhead()
+            #expect(try await client.apiVersion() == version)
             let listed = try await client.listInstances()
             #expect(listed.isEmpty)
             #expect(client.requestCount == 2)
             #expect(await harness.simulator.maxConcurrentRequests() == 2)
+            // The answer read ahead serves one list; the next asks again.
+            _ = try await client.listInstances()
+            #expect(client.requestCount == 3)
         }
     }
 
