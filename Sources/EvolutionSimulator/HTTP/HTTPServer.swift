@@ -131,6 +131,9 @@ final class HTTPServer: @unchecked Sendable {
             }
             let ready = poll(&descriptors, nfds_t(descriptors.count), pollTimeout())
             if ready < 0 && errno != EINTR { break }
+            // What poll reports arrived by now: a delayed answer counts from here, not from
+            // when the loop got round to it behind the rest of a burst.
+            let arrival = ContinuousClock.now
             if descriptors[0].revents != 0 { drainWakePipe() }
             if descriptors[1].revents & Int16(POLLIN) != 0 { acceptAll() }
             for (index, connection) in order.enumerated() where !connection.closed {
@@ -138,7 +141,7 @@ final class HTTPServer: @unchecked Sendable {
                 if events == 0 { continue }
                 if events & Int16(POLLOUT) != 0 { flush(connection) }
                 if connection.closed { continue }
-                if events & Int16(POLLIN | POLLHUP | POLLERR) != 0 && !connection.busy { readAvailable(connection) }
+                if events & Int16(POLLIN | POLLHUP | POLLERR) != 0 && !connection.busy { readAvailable(connection, arrival: arrival) }
             }
             fireDueTimers()
             closeIdleConnections()
@@ -166,7 +169,7 @@ final class HTTPServer: @unchecked Sendable {
         if Socket.lastAcceptFailedForLackOfDescriptors { acceptPausedUntil = .now + .milliseconds(100) }
     }
 
-    private func readAvailable(_ connection: Connection) {
+    private func readAvailable(_ connection: Connection, arrival: ContinuousClock.Instant) {
         var total = 0
         while total < 1 << 20 {
             switch Socket.read(connection.descriptor, into: readBuffer) {
@@ -174,7 +177,7 @@ final class HTTPServer: @unchecked Sendable {
                 total += count
                 connection.lastActivity = .now
                 connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-                process(connection)
+                process(connection, arrival: arrival)
                 if connection.closed || connection.busy || connection.closeAfterFlush { return }
                 if count < readBuffer.count { return }
             case .wouldBlock:
@@ -187,7 +190,8 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     /// Answers every complete request in the connection's buffer, in order, until one is deferred.
-    private func process(_ connection: Connection) {
+    /// A deferred answer's delay counts from `arrival`.
+    private func process(_ connection: Connection, arrival: ContinuousClock.Instant) {
         while !connection.busy && !connection.closeAfterFlush && !connection.closed {
             let request: HTTPRequest?
             do {
@@ -203,11 +207,11 @@ final class HTTPServer: @unchecked Sendable {
                 }
                 break
             }
-            apply(handler(request), to: connection, keepAlive: request.keepAlive)
+            apply(handler(request), to: connection, keepAlive: request.keepAlive, from: arrival)
         }
     }
 
-    private func apply(_ reply: HTTPReply, to connection: Connection, keepAlive: Bool) {
+    private func apply(_ reply: HTTPReply, to connection: Connection, keepAlive: Bool, from start: ContinuousClock.Instant) {
         switch reply {
         case .response(let response):
             guard !connection.closed else { return }
@@ -221,7 +225,7 @@ final class HTTPServer: @unchecked Sendable {
             timerSequence += 1
             timers.append(
                 Timer(
-                    deadline: .now + .milliseconds(milliseconds), sequence: timerSequence, connection: connection,
+                    deadline: start + .milliseconds(milliseconds), sequence: timerSequence, connection: connection,
                     keepAlive: keepAlive, work: work))
         }
     }
@@ -237,11 +241,13 @@ final class HTTPServer: @unchecked Sendable {
             if connection.closed {
                 // The client left; the work still ran (as on a real server). Follow deferred
                 // chains so their effects happen too.
-                if case .deferred = reply { apply(reply, to: connection, keepAlive: false) }
+                if case .deferred = reply { apply(reply, to: connection, keepAlive: false, from: timer.deadline) }
                 continue
             }
-            apply(reply, to: connection, keepAlive: timer.keepAlive)
-            if !connection.busy && !connection.closed { process(connection) }
+            // A chained delay counts from when the previous one ended; requests that queued
+            // behind this one (pipelined) arrived by now.
+            apply(reply, to: connection, keepAlive: timer.keepAlive, from: timer.deadline)
+            if !connection.busy && !connection.closed { process(connection, arrival: now) }
         }
     }
 
