@@ -224,6 +224,7 @@ public final class EvolutionClient: Sendable {
                 }
                 let context = context(call.endpoint, call.instance, status: nil, attempts: attempt)
                 if mayHaveApplied { throw .outcomeUnknown(context, cause: failure.kind) }
+                if failure.kind == .tls { throw .tlsHandshake(context, reason: mask(failure.detail, call.secrets)) }
                 throw .transport(context, kind: failure.kind, timeoutSeconds: endpoint.timeoutSeconds)
             }
         }
