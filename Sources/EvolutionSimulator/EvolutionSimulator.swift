@@ -64,6 +64,12 @@ public final class EvolutionSimulator: Sendable {
         await server.stop()
     }
 
+    /// TCP connections accepted since the simulator started: clients reusing keep-alive
+    /// connections open fewer than they send requests.
+    public func connectionsAccepted() async -> Int {
+        server.connectionsAccepted
+    }
+
     /// Every API request so far, oldest first (requests to `/__sim/` are not included).
     public func requestLog() async -> [SimulatedRequest] {
         engine.recordedRequests()

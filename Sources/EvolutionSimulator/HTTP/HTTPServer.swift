@@ -31,6 +31,8 @@ final class HTTPServer: @unchecked Sendable {
     private var stopRequested = false
     private var finished = false
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Connections accepted since start (guarded by `control`).
+    private var acceptedCount = 0
 
     // Owned by the I/O thread only.
     private var connections: [Int32: Connection] = [:]
@@ -114,6 +116,9 @@ final class HTTPServer: @unchecked Sendable {
         }
     }
 
+    /// TCP connections accepted since the server started (keep-alive reuse shows as fewer).
+    var connectionsAccepted: Int { control.withLock { acceptedCount } }
+
     private var shouldStop: Bool {
         control.lock()
         defer { control.unlock() }
@@ -180,6 +185,7 @@ final class HTTPServer: @unchecked Sendable {
                 session = created
             }
             connections[descriptor] = Connection(descriptor: descriptor, limits: limits, tls: session)
+            control.withLock { acceptedCount += 1 }
         }
         if Socket.lastAcceptFailedForLackOfDescriptors { acceptPausedUntil = .now + .milliseconds(100) }
     }
