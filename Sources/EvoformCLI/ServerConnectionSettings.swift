@@ -39,7 +39,8 @@ struct ServerConnectionSettings {
         }
         let display = urlText.hasSuffix("/") ? String(urlText.dropLast()) : urlText
         let endpoint = ServerEndpoint(
-            url: url, apiKey: apiKey, version: manifest.server.apiVersion, timeoutSeconds: timeout, insecure: insecure)
+            url: url, apiKey: apiKey, version: manifest.server.apiVersion, timeoutSeconds: timeout, insecure: insecure,
+            caFile: caFile(arguments, context: context, manifest: manifest))
         if scheme == "https" {
             // On Linux, URLSession cannot skip verification: the socket transport does it with the
             // system's OpenSSL. Refuse rather than say "off" while verifying, or bypass a proxy.
@@ -51,6 +52,18 @@ struct ServerConnectionSettings {
             }
         }
         return ServerConnectionSettings(endpoint: endpoint, displayURL: display)
+    }
+
+    /// `--ca-file` (relative to the working directory), else `server.caFile` (relative to the
+    /// manifest's directory), as an absolute path.
+    static func caFile(_ arguments: ParsedArguments, context: CommandContext, manifest: Manifest) -> String? {
+        if let path = arguments.value("ca-file") {
+            return URL(fileURLWithPath: path, relativeTo: context.workingDirectory).standardizedFileURL.path
+        }
+        guard let path = manifest.server.caFile else { return nil }
+        let manifestDirectory = URL(fileURLWithPath: manifest.path, relativeTo: context.workingDirectory)
+            .deletingLastPathComponent()
+        return URL(fileURLWithPath: path, relativeTo: manifestDirectory).standardizedFileURL.path
     }
 
     static func timeoutSeconds(_ arguments: ParsedArguments) throws -> Int {

@@ -6,7 +6,8 @@ import Foundation
 ///   `EVOFORM_HTTP_TRANSPORT=urlsession` asks for URLSession;
 /// - `https` with `insecure`: `SocketHTTPTransport` with OpenSSL and no certificate check,
 ///   because corelibs-foundation's URLSession cannot turn verification off;
-/// - verified `https`: `URLSessionTransport` (the system's trust store, through libcurl).
+/// - `https` with a `caFile`: `SocketHTTPTransport` verifying against that file and the host name;
+/// - other `https`: `URLSessionTransport` (the system's trust store, through libcurl).
 /// Elsewhere always `URLSessionTransport`.
 public enum HTTPTransportFactory {
     /// The variable that forces `URLSessionTransport` (`urlsession`) for plain-http URLs.
@@ -35,11 +36,13 @@ public enum HTTPTransportFactory {
     }
 
     /// The TLS setting with which `SocketHTTPTransport` serves this endpoint (Linux): for an
-    /// `https` URL with `insecure`, accepting any certificate. Nil: URLSession handles it.
+    /// `https` URL with `insecure`, accepting any certificate (it wins, as curl's `-k` does); with
+    /// a `caFile`, verifying against it. Nil: URLSession handles it.
     public static func socketTLSVerification(for endpoint: ServerEndpoint) -> TLSVerification? {
         #if os(Linux)
             guard endpoint.url.scheme?.lowercased() == "https" else { return nil }
-            return endpoint.insecure ? .acceptAnyCertificate : nil
+            if endpoint.insecure { return .acceptAnyCertificate }
+            return endpoint.caFile.map { .certificateAuthorities(file: $0) }
         #else
             return nil
         #endif
@@ -53,18 +56,22 @@ public enum HTTPTransportFactory {
     ) -> String? {
         #if os(Linux)
             guard let verification = socketTLSVerification(for: endpoint) else { return nil }
+            let setting = verification == .acceptAnyCertificate ? "--insecure (server.insecure)" : "--ca-file (server.caFile)"
             let proxyVariables = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
             if let proxy = proxyVariables.first(where: { !(environment[$0] ?? "").isEmpty }) {
-                return "--insecure (server.insecure) connects to the server directly and cannot go through the proxy "
+                return "\(setting) connects to the server directly and cannot go through the proxy "
                     + "set in \(proxy); unset it for this run, or trust the server's CA in the system store instead"
             }
             do throws(TransportFailure) {
                 _ = try TLSClientContext(verification: verification)
             } catch {
-                return "--insecure (server.insecure) cannot be honoured: \(error.detail)"
+                return "\(setting) cannot be used: \(error.detail)"
             }
             return nil
         #else
+            if endpoint.caFile != nil, !endpoint.insecure, endpoint.url.scheme?.lowercased() == "https" {
+                return "--ca-file (server.caFile) is only supported on Linux; trust the CA in the system's keychain instead"
+            }
             return nil
         #endif
     }

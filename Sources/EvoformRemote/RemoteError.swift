@@ -168,8 +168,8 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
     }
 
     private static let tlsAdvice =
-        "Check the server's certificate: trust its CA in the system store, or pass --insecure to skip verification "
-        + "for testing (or use http:// for a local server)."
+        "Check the server's certificate and name: trust its CA in the system store or pass --ca-file with it, "
+        + "or --insecure to skip verification for testing (or use http:// for a local server)."
 
     private static func quote(_ messages: [String]) -> String {
         guard !messages.isEmpty else { return "" }

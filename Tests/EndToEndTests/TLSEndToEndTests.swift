@@ -74,4 +74,53 @@ import Testing
         #expect(await harness.mutatingRequests().isEmpty)
         await harness.stop()
     }
+
+    @Test(arguments: [SimulatedAPIVersion.v1, .v2])
+    func theTestCAGivenWithCAFileVerifiesAndConvergesWithoutAWarning(version: SimulatedAPIVersion) async throws {
+        let harness = try await Self.start(version)
+        try harness.write(manifest: Harness.fleet(3))
+        let caFile = Self.fixtures.appendingPathComponent("ca.pem").path
+        let apply = try harness.run(["apply", "--auto-approve", "--ca-file", caFile])
+        #expect(apply.status == 0, "\(apply.output)\(apply.error)")
+        #expect(!apply.error.contains("Warning: TLS"))
+        let plan = try harness.run(["plan", "--detailed-exitcode", "--ca-file", caFile])
+        #expect(plan.status == 0, "\(plan.output)\(plan.error)")
+        await harness.stop()
+    }
+
+    @Test func serverCAFileInTheManifestIsRelativeToTheManifest() async throws {
+        let harness = try await Self.start(.v2)
+        let certificates = harness.directory.appendingPathComponent("config/certs")
+        try FileManager.default.createDirectory(at: certificates, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Self.fixtures.appendingPathComponent("ca.pem"), to: certificates.appendingPathComponent("ca.pem"))
+        let manifest = try harness.write(
+            manifest: #"{"server": {"caFile": "certs/ca.pem"}, "instances": [{"instanceName": "viaca"}]}"#,
+            named: "config/evoform.json")
+        let apply = try harness.run(["apply", "--auto-approve", "-f", manifest])
+        #expect(apply.status == 0, "\(apply.output)\(apply.error)")
+        #expect(await harness.simulator.instanceNames() == ["viaca"])
+        await harness.stop()
+    }
+
+    @Test func aWrongCAOrAMissingCAFileIsOneClearErrorAndNothingIsSent() async throws {
+        let harness = try await Self.start(.v2)
+        try harness.write(manifest: Harness.fleet(2))
+        let server = harness.environment["EVOLUTION_API_URL"] ?? ""
+        let wrong = try harness.run(
+            ["apply", "--auto-approve", "--ca-file", Self.fixtures.appendingPathComponent("other-ca.pem").path])
+        #expect(wrong.status == 1)
+        let errors = wrong.error.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errors.count == 1, "\(wrong.error)")
+        #expect(
+            errors.first?.contains(
+                "the TLS handshake with \(server) failed (GET /): certificate verify failed: unable to get local issuer certificate")
+                == true, "\(wrong.error)")
+        let missing = Self.fixtures.appendingPathComponent("no-such-ca.pem").path
+        let absent = try harness.run(["plan", "--ca-file", missing])
+        #expect(absent.status == 1)
+        #expect(absent.error.contains("--ca-file (server.caFile) cannot be used: cannot load the CA file \(missing)"), "\(absent.error)")
+        #expect(await harness.simulator.requestLog().isEmpty)
+        await harness.stop()
+    }
 }

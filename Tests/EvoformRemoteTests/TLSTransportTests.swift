@@ -188,3 +188,91 @@
         }
     }
 #endif
+
+#if os(Linux)
+    /// `--ca-file`: verification against a given CA, with the host name (or IP address) check.
+    @Suite struct TLSVerificationTests {
+        let support = TLSTransportTests()
+
+        func send(_ base: String, caFile: String, method: String = "GET") async throws(TransportFailure) -> HTTPResponse {
+            try await SocketHTTPTransport(tls: .certificateAuthorities(file: TLSTransportTests.fixture(caFile))).send(
+                support.request(method, base, path: "/", body: method == "POST" ? "{}" : nil))
+        }
+
+        @Test(arguments: ["127.0.0.1", "localhost"])
+        func theTestCAVerifiesTheServerByAddressAndByName(host: String) async throws {
+            try await support.withSimulator(.v2) { simulator in
+                let base = "https://\(host):\(simulator.port)"
+                #expect(try await send(base, caFile: "ca.pem").status == 200)
+                // A POST the server routes nowhere: verified, sent, answered.
+                #expect(try await send(base, caFile: "ca.pem", method: "POST").status == 404)
+                let client = support.client(
+                    base, transport: SocketHTTPTransport(tls: .certificateAuthorities(file: TLSTransportTests.fixture("ca.pem"))),
+                    insecure: false)
+                let created = try await client.create(DocumentedExample.basic.desired)
+                #expect(created.serverID != nil)
+            }
+        }
+
+        @Test func anotherCAIsACertificateErrorNamingTheServerAndNothingIsSent() async throws {
+            try await support.withSimulator(.v2) { simulator in
+                do throws(TransportFailure) {
+                    _ = try await send(simulator.baseURL, caFile: "other-ca.pem")
+                    Issue.record("verified against a CA that signed nothing")
+                } catch {
+                    #expect(error == TransportFailure(kind: .tls, detail: "certificate verify failed: unable to get local issuer certificate"))
+                }
+                let client = support.client(
+                    simulator.baseURL,
+                    transport: SocketHTTPTransport(tls: .certificateAuthorities(file: TLSTransportTests.fixture("other-ca.pem"))),
+                    insecure: false)
+                do throws(RemoteError) {
+                    _ = try await client.create(DocumentedExample.basic.desired)
+                    Issue.record("created through an unverified server")
+                } catch {
+                    let message = error.userMessage
+                    #expect(message.hasPrefix("the TLS handshake with \(simulator.baseURL) failed (GET /): certificate verify failed"))
+                    #expect(!message.contains(TLSTransportTests.apiKey) && !message.contains("sales01-token"))
+                }
+                #expect(await simulator.requestLog().isEmpty)
+            }
+        }
+
+        @Test(arguments: [("127.0.0.1", "IP address mismatch"), ("localhost", "hostname mismatch")])
+        func aCertificateForAnotherNameFailsTheHostCheck(host: String, reason: String) async throws {
+            try await support.withSimulator(.v2, certificate: "wrong-host") { (simulator) async throws in
+                do throws(TransportFailure) {
+                    _ = try await send("https://\(host):\(simulator.port)", caFile: "ca.pem")
+                    Issue.record("accepted a certificate for wrong-host.test on \(host)")
+                } catch {
+                    #expect(error == TransportFailure(kind: .tls, detail: "certificate verify failed: \(reason)"))
+                }
+                // The same certificate is fine when verification is off.
+                let insecure = SocketHTTPTransport(tls: .acceptAnyCertificate)
+                #expect(try await insecure.send(support.request("GET", "https://\(host):\(simulator.port)", path: "/")).status == 200)
+            }
+        }
+
+        @Test func anUnreadableCAFileIsAClearTLSFailureAndTheFactoryReportsIt() async throws {
+            let missing = TLSTransportTests.fixture("missing-ca.pem")
+            do throws(TransportFailure) {
+                _ = try await send("https://127.0.0.1:9", caFile: "missing-ca.pem")
+                Issue.record("expected a failure")
+            } catch {
+                #expect(error.kind == .tls)
+                #expect(error.detail.hasPrefix("cannot load the CA file \(missing)"))
+            }
+            let endpoint = ServerEndpoint(url: URL(string: "https://127.0.0.1:9")!, apiKey: Secret("k"), caFile: missing)
+            #expect(HTTPTransportFactory.socketTLSVerification(for: endpoint) == .certificateAuthorities(file: missing))
+            #expect(
+                HTTPTransportFactory.tlsSettingsProblem(for: endpoint, environment: [:])?.hasPrefix(
+                    "--ca-file (server.caFile) cannot be used: cannot load the CA file \(missing)") == true)
+            var both = endpoint
+            both.insecure = true
+            #expect(HTTPTransportFactory.socketTLSVerification(for: both) == .acceptAnyCertificate)
+            var plain = endpoint
+            plain.url = URL(string: "http://127.0.0.1:9")!
+            #expect(HTTPTransportFactory.socketTLSVerification(for: plain) == nil)
+        }
+    }
+#endif
