@@ -137,8 +137,7 @@ public enum ManifestSchema {
             ])
         case "caFile":
             return .object([
-                "type": ["string", "null"],
-                "minLength": 1,
+                "type": ["string", "null"], "pattern": ".",
                 "description": "Verify https against the CA certificates in this PEM file, with the host name check (a private CA); a relative path is relative to the manifest's directory. Linux.",
             ])
         default:
