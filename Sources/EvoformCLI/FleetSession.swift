@@ -34,9 +34,11 @@ final class FleetSession {
     static let options: [OptionSpec] = CommonOptions.remote
 
     /// Loads the manifest, takes the state lock for `operation`, and prepares the client. The
-    /// server is asked for its version only when `contactServer` is true (not for `--refresh=false`).
+    /// server is asked for its version only when `contactServer` is true (not for `--refresh=false`);
+    /// `listsInstances`: the command reads the instance list next (everything but `qr`).
     static func open(
-        _ arguments: ParsedArguments, in context: CommandContext, operation: String, contactServer: Bool
+        _ arguments: ParsedArguments, in context: CommandContext, operation: String, contactServer: Bool,
+        listsInstances: Bool = true
     ) async throws -> FleetSession {
         let manifest = try context.loadManifest(arguments, requireVariables: contactServer).manifest
         let connection = try ServerConnectionSettings.resolve(arguments, context: context, manifest: manifest, required: contactServer)
@@ -45,9 +47,19 @@ final class FleetSession {
         // Without the server, the manifest's version, else the one recorded with the instances.
         var version = try manifest.server.apiVersion.fixed ?? (contactServer ? nil : store.firstRecordedAPIVersion()) ?? .v2
         if contactServer {
-            // Planning starts with the instance list: it goes out with the version question.
-            if manifest.server.apiVersion.fixed == nil { client.readInstanceListAhead() }
-            version = try await client.apiVersion()
+            // Planning starts with the instance list: with `auto` it goes out with the version
+            // question (one round trip instead of two). Both answers are in before going on, so
+            // no request is left in flight whatever happens next.
+            let readAhead = listsInstances && manifest.server.apiVersion.fixed == nil
+            async let listedAhead: Void = readAhead ? client.readInstanceListAhead() : ()
+            let asked: Result<APIVersion, RemoteError>
+            do throws(RemoteError) {
+                asked = .success(try await client.apiVersion())
+            } catch {
+                asked = .failure(error)
+            }
+            await listedAhead
+            version = try asked.get()
             let problems = manifest.eventDiagnostics(for: version)
             if !problems.isEmpty {
                 store.close()

@@ -59,9 +59,11 @@ public enum CommonOptions {
     public static let lockTimeout = OptionSpec.value(
         "lock-timeout", placeholder: "DURATION", help: "How long to wait for the state lock, e.g. 30s (default 0s).")
     public static let insecure = OptionSpec.flag("insecure", help: "Skip TLS certificate verification (warned).")
+    public static let caFile = OptionSpec.value(
+        "ca-file", placeholder: "FILE", help: "Verify https against the CA certificates in this PEM file (default: the system's).")
     public static let target = OptionSpec.value(
         "target", placeholder: "NAME", repeatable: true, help: "Limit the run to this instance.")
 
     /// The connection and state options of every command that talks to a server.
-    public static let remote: [OptionSpec] = [file, state, server, apiKey, timeout, lockTimeout, insecure]
+    public static let remote: [OptionSpec] = [file, state, server, apiKey, timeout, lockTimeout, insecure, caFile]
 }

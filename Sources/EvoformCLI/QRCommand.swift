@@ -16,7 +16,8 @@ struct QRCommand: Command {
         guard arguments.positionals.count == 1, let raw = arguments.positionals.first else {
             throw UsageError("qr takes exactly one instance NAME", command: name)
         }
-        let session = try await FleetSession.open(arguments, in: context, operation: "qr", contactServer: true)
+        let session = try await FleetSession.open(
+            arguments, in: context, operation: "qr", contactServer: true, listsInstances: false)
         defer { session.close() }
         let instance = InstanceName(raw)
         guard let qr = try await session.client.connect(instance) else {

@@ -33,25 +33,37 @@ struct ServerConnectionSettings {
         }
         let apiKey = key ?? Secret("")
         if required, apiKey.revealed.isEmpty { throw ConnectionSettingsError.missingKey }
-        if insecure, url.scheme?.lowercased() == "https" {
-            #if os(Linux)
-                // corelibs-foundation verifies certificates inside libcurl and offers no way to turn
-                // that off; saying "off" while verifying would be a lie, so refuse instead.
-                throw ConnectionSettingsError.insecureUnsupported
-            #else
-                context.standardError.line("Warning: TLS certificate verification is off (--insecure); use it only for testing.")
-            #endif
-        }
         if scheme == "http", !isLoopback(host), required {
             context.standardError.line(
                 "Warning: the API key travels unencrypted over plain http to \(host); use https outside a trusted network.")
         }
         let display = urlText.hasSuffix("/") ? String(urlText.dropLast()) : urlText
-        return ServerConnectionSettings(
-            endpoint: ServerEndpoint(
-                url: url, apiKey: apiKey, version: manifest.server.apiVersion, timeoutSeconds: timeout,
-                insecure: insecure),
-            displayURL: display)
+        let endpoint = ServerEndpoint(
+            url: url, apiKey: apiKey, version: manifest.server.apiVersion, timeoutSeconds: timeout, insecure: insecure,
+            caFile: caFile(arguments, context: context, manifest: manifest))
+        if scheme == "https" {
+            // On Linux, URLSession cannot skip verification: the socket transport does it with the
+            // system's OpenSSL. Refuse rather than say "off" while verifying, or bypass a proxy.
+            if required, let problem = HTTPTransportFactory.tlsSettingsProblem(for: endpoint, environment: context.environment) {
+                throw ConnectionSettingsError.tlsSettingsUnusable(problem)
+            }
+            if insecure {
+                context.standardError.line("Warning: TLS certificate verification is off (--insecure); use it only for testing.")
+            }
+        }
+        return ServerConnectionSettings(endpoint: endpoint, displayURL: display)
+    }
+
+    /// `--ca-file` (relative to the working directory), else `server.caFile` (relative to the
+    /// manifest's directory), as an absolute path.
+    static func caFile(_ arguments: ParsedArguments, context: CommandContext, manifest: Manifest) -> String? {
+        if let path = arguments.value("ca-file") {
+            return URL(fileURLWithPath: path, relativeTo: context.workingDirectory).standardizedFileURL.path
+        }
+        guard let path = manifest.server.caFile else { return nil }
+        let manifestDirectory = URL(fileURLWithPath: manifest.path, relativeTo: context.workingDirectory)
+            .deletingLastPathComponent()
+        return URL(fileURLWithPath: path, relativeTo: manifestDirectory).standardizedFileURL.path
     }
 
     static func timeoutSeconds(_ arguments: ParsedArguments) throws -> Int {
@@ -71,7 +83,8 @@ enum ConnectionSettingsError: UserFacingError {
     case missingServer
     case badServerURL(String)
     case missingKey
-    case insecureUnsupported
+    /// The TLS settings cannot be honoured here (no OpenSSL, a proxy); the reason says which.
+    case tlsSettingsUnusable(String)
 
     var userMessage: String {
         switch self {
@@ -81,10 +94,8 @@ enum ConnectionSettingsError: UserFacingError {
             "the server URL \"\(text)\" is not an absolute http(s) URL (example: https://evolution.example.com)"
         case .missingKey:
             "no API key: pass --api-key, set EVOLUTION_API_KEY, or set server.apiKey in the manifest (as \"${VAR}\")"
-        case .insecureUnsupported:
-            "--insecure (server.insecure) cannot turn certificate verification off on Linux: the system's URLSession "
-                + "verifies inside libcurl. Add the server's CA to the system store instead "
-                + "(copy it to /usr/local/share/ca-certificates/ and run update-ca-certificates), or use http on a trusted network"
+        case .tlsSettingsUnusable(let reason):
+            reason
         }
     }
 }

@@ -9,10 +9,13 @@ struct SimCommand: Command {
     static let abstract = "Serve a local simulated Evolution API (v1.8.2 or v2.3.6) for tests and demos."
     static let synopsis = """
         [--host 127.0.0.1] [--port N] [--api-version v1|v2] [--api-key KEY] [--latency-ms N] \
-        [--fail-rate F] [--lose-response-rate F] [--rate-limit N] [--unavailable-every N] [--seed N] [--delete-lag-ms N] [--qr-delay-ms N]
+        [--fail-rate F] [--lose-response-rate F] [--rate-limit N] [--unavailable-every N] [--seed N] [--delete-lag-ms N] [--qr-delay-ms N] \
+        [--tls-cert FILE --tls-key FILE]
         """
     static let discussion = """
         Prints "listening on http://HOST:PORT" as its first line, then serves until interrupted.
+        With --tls-cert and --tls-key it serves https on the same port instead (and prints
+        "listening on https://HOST:PORT").
         Faults hit mutating requests only (add --faults-affect-reads for every request).
         Test hooks live under /__sim/ and need the global key; see
         Sources/EvolutionSimulator/README.md.
@@ -34,6 +37,8 @@ struct SimCommand: Command {
         .value("qr-delay-ms", placeholder: "N", help: "How long QR answers are held back (default 0; the real server: 5000)."),
         .value("v1-storage", placeholder: "mongo|files", help: "v1: storage mode imitated (default mongo)."),
         .flag("faults-affect-reads", help: "Let --fail-rate and --lose-response-rate hit GET requests too."),
+        .value("tls-cert", placeholder: "FILE", help: "PEM certificate chain: serve https (needs --tls-key)."),
+        .value("tls-key", placeholder: "FILE", help: "PEM private key of --tls-cert."),
     ]
 
     static let defaultPort = 8080
@@ -79,6 +84,11 @@ struct SimCommand: Command {
             configuration.v1Storage = storage
         }
         configuration.faultsAffectReads = arguments.flag("faults-affect-reads")
+        configuration.tlsCertificateFile = arguments.value("tls-cert")
+        configuration.tlsKeyFile = arguments.value("tls-key")
+        if (configuration.tlsCertificateFile == nil) != (configuration.tlsKeyFile == nil) {
+            throw UsageError("--tls-cert and --tls-key go together: give both to serve https", command: name)
+        }
         return configuration
     }
 
@@ -100,7 +110,8 @@ struct SimCommand: Command {
         do {
             simulator = try await EvolutionSimulator.start(configuration)
         } catch let error as SimulatorError {
-            throw SimCommandError(message: error.description)
+            if case .cannotListen = error { throw SimCommandError(message: error.description) }
+            throw SimCommandError(message: error.description, hint: nil)
         }
         onReady()
         context.standardOutput.line("listening on \(simulator.baseURL)")
@@ -144,7 +155,8 @@ struct SimCommand: Command {
 /// The simulator could not start (e.g. the port is taken).
 struct SimCommandError: UserFacingError {
     var message: String
-    var userMessage: String { "\(message); choose another --port or stop what is using it" }
+    var hint: String? = "choose another --port or stop what is using it"
+    var userMessage: String { hint.map { "\(message); \($0)" } ?? message }
 }
 
 /// A one-shot event: the first `fire` wakes every `wait`er, later ones too.

@@ -71,6 +71,9 @@ public struct ServerSettings: Sendable {
     public var apiVersion: APIVersionChoice
     /// Skip TLS certificate verification.
     public var insecure: Bool
+    /// Verify https against the CA certificates in this PEM file (as written: a relative path is
+    /// relative to the manifest's directory, which the commands resolve).
+    public var caFile: String?
     /// Fields left nil because their `${VAR}` is not set, keyed by `url` / `apiKey`, each with
     /// the diagnostic to show. Loading never fails for these (a `--server` or `--api-key` flag
     /// may make them unnecessary): a command that needs the field reports the diagnostic.
@@ -78,12 +81,13 @@ public struct ServerSettings: Sendable {
 
     public init(
         url: String? = nil, apiKey: Secret? = nil, apiVersion: APIVersionChoice = .auto, insecure: Bool = false,
-        unresolved: [String: Diagnostic] = [:]
+        caFile: String? = nil, unresolved: [String: Diagnostic] = [:]
     ) {
         self.url = url
         self.apiKey = apiKey
         self.apiVersion = apiVersion
         self.insecure = insecure
+        self.caFile = caFile
         self.unresolved = unresolved
     }
 }

@@ -18,7 +18,7 @@ struct ManifestDecoder {
     var documentHasDuplicateKeys = false
 
     static let rootKeys = ["$schema", "server", "defaults", "instances"]
-    static let serverKeys = ["url", "apiKey", "apiVersion", "insecure"]
+    static let serverKeys = ["url", "apiKey", "apiVersion", "insecure", "caFile"]
 
     /// Create options of the real server that evoform does not manage: named as such rather than
     /// as typos.
@@ -96,7 +96,7 @@ struct ManifestDecoder {
         var settings = ServerSettings()
         guard case .object(let members) = node.value else {
             if case .null = node.value { return settings }
-            typeMismatch(node, path: "server", expected: "an object {\"url\", \"apiKey\", \"apiVersion\", \"insecure\"}")
+            typeMismatch(node, path: "server", expected: "an object {\"url\", \"apiKey\", \"apiVersion\", \"insecure\", \"caFile\"}")
             return settings
         }
         var seen: Set<String> = []
@@ -146,6 +146,17 @@ struct ManifestDecoder {
                 } else if case .null = value.value {
                 } else {
                     typeMismatch(value, path: path, expected: "a boolean (true or false)")
+                }
+            case "caFile":
+                if case .null = value.value { continue }
+                if case .text(let text, _) = resolveString(value, path: path, expected: "a string (the path of a PEM file)") {
+                    if text.isEmpty {
+                        error(
+                            at: value, path: path,
+                            "caFile is empty; give the path of a PEM file holding the server's CA certificates, or remove the key")
+                    } else {
+                        settings.caFile = text
+                    }
                 }
             default:
                 unknownKey(member, path: path, candidates: Self.serverKeys, context: "the server block")

@@ -135,6 +135,11 @@ public enum ManifestSchema {
                 "type": ["boolean", "null"],
                 "description": "Skip TLS certificate verification (warned on every run).",
             ])
+        case "caFile":
+            return .object([
+                "type": ["string", "null"], "pattern": ".",
+                "description": "Verify https against the CA certificates in this PEM file, with the host name check (a private CA); a relative path is relative to the manifest's directory. Linux.",
+            ])
         default:
             return .object([:])
         }

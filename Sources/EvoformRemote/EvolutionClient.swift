@@ -76,23 +76,23 @@ public final class EvolutionClient: Sendable {
         try await fetchInstances().map(\.summary)
     }
 
-    /// Sends the instance list request now; the next `fetchInstances` uses its answer. For a
-    /// caller that must ask the version first (`auto`) and then list: both go out together, one
-    /// round trip instead of two.
-    public func readInstanceListAhead() {
-        listAhead.start { [self] () async -> Result<HTTPResponse, RemoteError> in
-            do throws(RemoteError) {
-                return .success(try await perform(Call(.fetchInstances, kind: .read)))
-            } catch {
-                return .failure(error)
-            }
+    /// Reads the instance list now and keeps the answer for the next `fetchInstances`. For a
+    /// caller that must ask the version first (`auto`) and then list: run it alongside
+    /// `apiVersion()`, and both go out together, one round trip instead of two.
+    public func readInstanceListAhead() async {
+        let response: Result<HTTPResponse, RemoteError>
+        do throws(RemoteError) {
+            response = .success(try await perform(Call(.fetchInstances, kind: .read)))
+        } catch {
+            response = .failure(error)
         }
+        listAhead.keep(response)
     }
 
     func fetchInstances() async throws(RemoteError) -> [ListedInstance] {
         let dialect = try await apiVersion().dialect
         let response: HTTPResponse
-        if let ahead = await listAhead.take() {
+        if let ahead = listAhead.take() {
             response = try ahead.get()
         } else {
             response = try await perform(Call(.fetchInstances, kind: .read))
@@ -243,6 +243,7 @@ public final class EvolutionClient: Sendable {
                 }
                 let context = context(call.endpoint, call.instance, status: nil, attempts: attempt)
                 if mayHaveApplied { throw .outcomeUnknown(context, cause: failure.kind) }
+                if failure.kind == .tls { throw .tlsHandshake(context, reason: mask(failure.detail, call.secrets)) }
                 throw .transport(context, kind: failure.kind, timeoutSeconds: endpoint.timeoutSeconds)
             }
         }
@@ -367,23 +368,17 @@ actor VersionCache {
     }
 }
 
-/// A value computed ahead and handed to the first caller that takes it, once.
+/// A value read ahead and handed, once, to the first caller that takes it.
 final class OneShot<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var task: Task<Value, Never>?
+    private var value: Value?
 
-    /// Starts computing; replaces a value nobody took.
-    func start(_ make: @escaping @Sendable () async -> Value) {
-        let task = Task { await make() }
-        lock.withLock { self.task = task }
-    }
+    func keep(_ value: Value) { lock.withLock { self.value = value } }
 
-    /// The value started ahead, if any (waiting for it); nil when none is pending.
-    func take() async -> Value? {
-        guard let task = lock.withLock({ () -> Task<Value, Never>? in
-            defer { self.task = nil }
-            return self.task
-        }) else { return nil }
-        return await task.value
+    func take() -> Value? {
+        lock.withLock {
+            defer { value = nil }
+            return value
+        }
     }
 }

@@ -36,8 +36,12 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
     case validation(RequestContext, messages: [String])
     /// 5xx or another unexpected status, after any retries.
     case server(RequestContext, messages: [String])
-    /// No response: timeout, refused, DNS, TLS, connection lost.
+    /// No response: timeout, refused, DNS, connection lost (a TLS failure from the client is
+    /// `tlsHandshake`, which carries its reason).
     case transport(RequestContext, kind: TransportFailureKind, timeoutSeconds: Int)
+    /// The TLS handshake failed, so nothing was sent; `reason` is the TLS library's (a
+    /// certificate problem, a server answering plain HTTP), never a header or a secret.
+    case tlsHandshake(RequestContext, reason: String)
     /// A mutating request whose response was lost: it may or may not have been applied. The
     /// caller must look at the server before sending it again.
     case outcomeUnknown(RequestContext, cause: TransportFailureKind)
@@ -50,7 +54,7 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
         switch self {
         case .unauthorized(let context, _), .notFound(let context, _), .nameInUse(let context, _),
             .validation(let context, _), .server(let context, _), .transport(let context, _, _),
-            .outcomeUnknown(let context, _), .unexpectedResponse(let context, _), .deletionTimedOut(let context, _):
+            .tlsHandshake(let context, _), .outcomeUnknown(let context, _), .unexpectedResponse(let context, _), .deletionTimedOut(let context, _):
             context
         }
     }
@@ -61,7 +65,7 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
         case .unauthorized(_, let messages), .notFound(_, let messages), .nameInUse(_, let messages),
             .validation(_, let messages), .server(_, let messages):
             messages
-        case .transport, .outcomeUnknown, .unexpectedResponse, .deletionTimedOut:
+        case .transport, .tlsHandshake, .outcomeUnknown, .unexpectedResponse, .deletionTimedOut:
             []
         }
     }
@@ -136,8 +140,7 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
                 return "cannot resolve the host of \(context.server)\(suffix). "
                     + "Check the server URL (EVOLUTION_API_URL, --server or server.url)."
             case .tls:
-                return "the TLS handshake with \(context.server) failed\(suffix). "
-                    + "Check the server's certificate (or use http:// for a local server)."
+                return "the TLS handshake with \(context.server) failed\(suffix). \(Self.tlsAdvice)"
             case .connectionLost:
                 return "the connection to \(context.server) closed before an answer arrived\(suffix). "
                     + "Check the server and any proxy in front of it, then try again."
@@ -145,6 +148,9 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
                 return "the request to \(context.server) failed without an answer\(suffix). "
                     + "Check the server URL and the network, then try again."
             }
+        case .tlsHandshake(_, let reason):
+            let because = reason.isEmpty ? "" : ": \(reason)"
+            return "the TLS handshake with \(context.server) failed (\(call)\(subject)\(attempts))\(because). \(Self.tlsAdvice)"
         case .outcomeUnknown(_, let cause):
             let why = cause == .timeout ? "no answer arrived in time" : "the connection closed before the answer"
             return "the answer to \(call)\(subject) on \(context.server) was lost (\(why)\(attempts)): the server may "
@@ -160,6 +166,10 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
                 + "wait and run 'evoform apply' again."
         }
     }
+
+    private static let tlsAdvice =
+        "Check the server's certificate and name: trust its CA in the system store or pass --ca-file with it, "
+        + "or --insecure to skip verification for testing (or use http:// for a local server)."
 
     private static func quote(_ messages: [String]) -> String {
         guard !messages.isEmpty else { return "" }

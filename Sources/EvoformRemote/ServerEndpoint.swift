@@ -11,20 +11,24 @@ public struct ServerEndpoint: Sendable {
     public var version: APIVersionChoice
     /// Per-request timeout in whole seconds.
     public var timeoutSeconds: Int
-    /// Accept any TLS certificate (only where the platform's URLSession lets a delegate decide;
-    /// see the module README).
+    /// Accept any TLS certificate (Darwin: a URLSession delegate; Linux: the socket transport's
+    /// own TLS; see the module README).
     public var insecure: Bool
+    /// Verify https against the CA certificates in this PEM file instead of the system's (Linux,
+    /// through the socket transport's own TLS). `insecure` wins over it.
+    public var caFile: String?
     public var retry: RetryPolicy
 
     public init(
         url: URL, apiKey: Secret, version: APIVersionChoice = .auto, timeoutSeconds: Int = 30,
-        insecure: Bool = false, retry: RetryPolicy = .standard
+        insecure: Bool = false, caFile: String? = nil, retry: RetryPolicy = .standard
     ) {
         self.url = url
         self.apiKey = apiKey
         self.version = version
         self.timeoutSeconds = max(1, timeoutSeconds)
         self.insecure = insecure
+        self.caFile = caFile
         self.retry = retry
     }
 

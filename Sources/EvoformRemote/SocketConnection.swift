@@ -1,12 +1,15 @@
 #if os(Linux)
     import Glibc
 
-    /// One TCP connection on a non-blocking socket; every operation waits with `poll` until a
-    /// deadline. Used by one exchange at a time (the pool hands it out exclusively).
+    /// One TCP connection on a non-blocking socket, plain or with TLS (`startTLS`); every
+    /// operation waits with `poll` until a deadline. Used by one exchange at a time (the pool
+    /// hands it out exclusively).
     final class SocketConnection {
         let descriptor: Int32
-        /// `host:port`, the pool's key.
+        /// `scheme://host:port`, the pool's key.
         let key: String
+        /// The TLS layer, once `startTLS` succeeded; `read` and `write` then go through it.
+        private(set) var tls: TLSSession?
         /// When the connection last finished an exchange.
         var idleSince: ContinuousClock.Instant = .now
         private var isClosed = false
@@ -52,13 +55,13 @@
         /// Connects to the first of `addresses` that accepts. Refused or unreachable is
         /// `.refused` (nothing was sent).
         static func open(
-            _ addresses: [Address], host: String, port: Int, deadline: ContinuousClock.Instant
+            _ addresses: [Address], host: String, port: Int, key: String, deadline: ContinuousClock.Instant
         ) throws(TransportFailure) -> SocketConnection {
             var lastFailure = TransportFailure(kind: .refused, detail: "could not connect to \(host) port \(port)")
             for address in addresses {
                 do {
                     let descriptor = try connect(address, deadline: deadline)
-                    return SocketConnection(descriptor: descriptor, key: "\(host):\(port)")
+                    return SocketConnection(descriptor: descriptor, key: key)
                 } catch {
                     lastFailure = error
                     lastFailure.detail = "could not connect to \(host) port \(port): \(error.detail)"
@@ -103,13 +106,34 @@
             return descriptor
         }
 
-        /// Sends every byte. A peer that went away is `.connectionLost` (never a SIGPIPE).
+        /// Runs the TLS handshake for `host`; from then on `read` and `write` are encrypted.
+        /// Failures are `.tls`, with the reason as detail.
+        func startTLS(_ context: TLSClientContext, host: String, deadline: ContinuousClock.Instant) throws(
+            TransportFailure
+        ) {
+            let session = try context.session(host: host)
+            try session.handshake(over: self, deadline: deadline)
+            tls = session
+        }
+
+        /// Sends every byte (encrypted once TLS is on). A peer that went away is
+        /// `.connectionLost` (never a SIGPIPE).
         func write(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(TransportFailure) {
+            if let tls {
+                try tls.write(bytes, over: self, deadline: deadline)
+            } else {
+                let result = bytes.withUnsafeBytes { raw in
+                    Result { () throws(TransportFailure) in try writePlain(raw, deadline: deadline) }
+                }
+                try result.get()
+            }
+        }
+
+        /// Sends every byte as is, below any TLS layer.
+        func writePlain(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant) throws(TransportFailure) {
             var offset = 0
             while offset < bytes.count {
-                let count = bytes.withUnsafeBytes { buffer in
-                    send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
-                }
+                let count = send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
                 if count >= 0 {
                     offset += count
                     continue
@@ -134,10 +158,19 @@
             case endOfStream
             case timedOut
             case failed(Int32)
+            /// The TLS layer failed (a bad record, an alert).
+            case protocolError(String)
         }
 
-        /// Reads what has arrived, waiting until `deadline` for at least one byte.
+        /// Reads what has arrived (decrypted once TLS is on), waiting until `deadline` for at
+        /// least one byte.
         func read(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) -> ReadResult {
+            if let tls { return tls.read(into: buffer, over: self, deadline: deadline) }
+            return readPlain(into: buffer, deadline: deadline)
+        }
+
+        /// Reads what has arrived as is, below any TLS layer.
+        func readPlain(into buffer: UnsafeMutableRawBufferPointer, deadline: ContinuousClock.Instant) -> ReadResult {
             while true {
                 let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
                 if count > 0 { return .bytes(count) }
@@ -160,6 +193,7 @@
         /// Whether an idle connection can carry a request: the peer has not closed it and sent
         /// nothing unasked.
         var looksReusable: Bool {
+            if let tls { return tls.isIdleAndOpen(over: self) }
             var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
             let ready = poll(&descriptors, 1, 0)
             return ready == 0
@@ -168,6 +202,8 @@
         func close() {
             guard !isClosed else { return }
             isClosed = true
+            tls?.sendCloseNotify(over: self)
+            tls = nil
             Glibc.close(descriptor)
         }
 

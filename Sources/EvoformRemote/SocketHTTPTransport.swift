@@ -7,7 +7,8 @@ import Foundation
     import Glibc
 #endif
 
-/// A plain-HTTP (`http://`) transport on POSIX sockets, for Linux.
+/// An HTTP transport on POSIX sockets, for Linux: plain `http://`, and `https://` through the
+/// system's OpenSSL (loaded at run time) when it is given a `TLSVerification`.
 ///
 /// corelibs-foundation's `URLSession` costs 3-5 ms of CPU and about 200 thread switches per
 /// request on Linux (libcurl's multi handle driven through Dispatch sources and timers); with
@@ -20,26 +21,33 @@ import Foundation
 /// - one deadline (`timeoutSeconds`) covers connecting, sending and receiving;
 /// - blocking calls run on dedicated threads (`BlockingExecutor`), never on the cooperative pool.
 ///
-/// `https` URLs, and any run with a proxy configured in the environment, use
-/// `URLSessionTransport` instead: see `HTTPTransportFactory`.
+/// Verified `https` without a CA file, and any run with a proxy configured in the environment,
+/// use `URLSessionTransport` instead: see `HTTPTransportFactory`.
 public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     #if os(Linux)
         private let pool: IdleConnectionPool
+        /// The client context for `https` URLs, or why there is none (loaded once, at init).
+        private let tls: Result<TLSClientContext, TransportFailure>?
     #endif
 
-    public convenience init() { self.init(maximumIdle: .seconds(2)) }
+    /// - Parameter tls: how `https` URLs are verified; nil: `https` URLs are refused.
+    public convenience init(tls: TLSVerification? = nil) { self.init(maximumIdle: .seconds(2), tls: tls) }
 
     /// - Parameter maximumIdle: an idle keep-alive connection older than this is not reused.
-    init(maximumIdle: Duration) {
+    init(maximumIdle: Duration, tls: TLSVerification? = nil) {
         #if os(Linux)
             pool = IdleConnectionPool(maximumIdle: maximumIdle)
+            self.tls = tls.map { verification in
+                Result { () throws(TransportFailure) in try TLSClientContext(verification: verification) }
+            }
         #endif
     }
 
     public func send(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
         #if os(Linux)
             let pool = self.pool
-            return try await BlockingExecutor.shared.run { Self.exchange(request, pool: pool) }.get()
+            let tls = self.tls
+            return try await BlockingExecutor.shared.run { Self.exchange(request, pool: pool, tls: tls) }.get()
         #else
             throw TransportFailure(kind: .other, detail: "the socket transport is only built on Linux")
         #endif
@@ -79,17 +87,19 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         private struct Target {
             var host: String
             var port: Int
+            var isSecure: Bool
 
             init?(_ url: URL) {
-                guard url.scheme?.lowercased() == "http",
+                guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
                     var host = URLComponents(url: url, resolvingAgainstBaseURL: false)?.host, !host.isEmpty
                 else { return nil }
                 if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
                 self.host = host
-                self.port = url.port ?? 80
+                self.isSecure = scheme == "https"
+                self.port = url.port ?? (isSecure ? 443 : 80)
             }
 
-            var key: String { "\(host):\(port)" }
+            var key: String { "\(isSecure ? "https" : "http")://\(host):\(port)" }
         }
 
         /// Why an exchange on a connection failed.
@@ -100,9 +110,21 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         }
 
         /// One request and its response, on a pooled connection for a GET, else a new one.
-        fileprivate static func exchange(_ request: HTTPRequest, pool: IdleConnectionPool) -> Result<HTTPResponse, TransportFailure> {
+        fileprivate static func exchange(
+            _ request: HTTPRequest, pool: IdleConnectionPool, tls: Result<TLSClientContext, TransportFailure>?
+        ) -> Result<HTTPResponse, TransportFailure> {
             guard let target = Target(request.url) else {
-                return .failure(TransportFailure(kind: .other, detail: "not an http:// URL"))
+                return .failure(TransportFailure(kind: .other, detail: "not an http:// or https:// URL"))
+            }
+            var tlsContext: TLSClientContext?
+            if target.isSecure {
+                switch tls {
+                case .success(let context): tlsContext = context
+                case .failure(let failure): return .failure(failure)
+                case nil:
+                    return .failure(
+                        TransportFailure(kind: .tls, detail: "this socket transport was made without TLS settings for https"))
+                }
             }
             let deadline = ContinuousClock.now + .seconds(max(1, request.timeoutSeconds))
             let reusable = request.method == "GET"
@@ -127,10 +149,19 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                     () throws(TransportFailure) in try SocketConnection.resolve(host: target.host, port: target.port)
                 }
                 do throws(TransportFailure) {
-                    connection = try SocketConnection.open(addresses, host: target.host, port: target.port, deadline: deadline)
+                    connection = try SocketConnection.open(
+                        addresses, host: target.host, port: target.port, key: target.key, deadline: deadline)
                 } catch {
                     pool.forgetAddresses(target.key)
                     throw error
+                }
+                if let tlsContext {
+                    do throws(TransportFailure) {
+                        try connection.startTLS(tlsContext, host: target.host, deadline: deadline)
+                    } catch {
+                        connection.close()
+                        throw error
+                    }
                 }
             } catch {
                 return .failure(error)
@@ -191,12 +222,14 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 case .failed(let code):
                     if reused && !parser.hasReceivedBytes && (code == ECONNRESET || code == EPIPE) { return .failure(.stale) }
                     return .failure(.failure(TransportFailure(kind: .connectionLost, detail: SocketConnection.describe(code))))
+                case .protocolError(let reason):
+                    return .failure(.failure(TransportFailure(kind: .connectionLost, detail: reason)))
                 }
             }
         }
     }
 
-    /// Idle keep-alive connections by `host:port`, most recently used first. A connection idle
+    /// Idle keep-alive connections by `scheme://host:port`, most recently used first. A connection idle
     /// longer than `maximumIdle` is closed rather than reused: servers drop idle connections
     /// (Node's default after 5 s), and sending on one they are closing loses the request.
     final class IdleConnectionPool: @unchecked Sendable {

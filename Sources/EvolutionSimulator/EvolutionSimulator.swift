@@ -5,7 +5,7 @@ import Foundation
 public final class EvolutionSimulator: Sendable {
     /// The bound TCP port (a free one when the configuration asked for port 0).
     public let port: Int
-    /// `http://HOST:PORT`.
+    /// `http://HOST:PORT`, or `https://HOST:PORT` when serving TLS.
     public let baseURL: String
     public let configuration: SimulatorConfiguration
     private let engine: SimulatorEngine
@@ -16,7 +16,8 @@ public final class EvolutionSimulator: Sendable {
         self.engine = engine
         self.server = server
         self.port = server.port
-        self.baseURL = "http://\(configuration.host):\(server.port)"
+        let scheme = configuration.tlsCertificateFile == nil ? "http" : "https"
+        self.baseURL = "\(scheme)://\(configuration.host):\(server.port)"
     }
 
     /// Binds the port and starts serving on a dedicated I/O thread.
@@ -29,13 +30,26 @@ public final class EvolutionSimulator: Sendable {
         else {
             throw SimulatorError.invalidConfiguration("ports, delays and latencies must not be negative")
         }
+        var tls: TLSServerContext?
+        switch (configuration.tlsCertificateFile, configuration.tlsKeyFile) {
+        case (nil, nil):
+            break
+        case (let certificate?, let key?):
+            do throws(TLSServerFailure) {
+                tls = try TLSServerContext(certificateFile: certificate, keyFile: key)
+            } catch {
+                throw SimulatorError.invalidConfiguration(error.reason)
+            }
+        default:
+            throw SimulatorError.invalidConfiguration("a TLS certificate and its key go together")
+        }
         let engine = SimulatorEngine(configuration: configuration)
         let server: HTTPServer
         do {
             server = try HTTPServer(
                 host: configuration.host, port: configuration.port,
                 limits: HTTPLimits(maxHeaderBytes: 16 * 1024, maxBodyBytes: configuration.maxBodyBytes),
-                idleTimeout: .milliseconds(configuration.idleTimeoutMilliseconds),
+                idleTimeout: .milliseconds(configuration.idleTimeoutMilliseconds), tls: tls,
                 handler: { [engine] request in engine.handle(request) })
         } catch {
             throw SimulatorError.cannotListen(error.description)
@@ -48,6 +62,12 @@ public final class EvolutionSimulator: Sendable {
     /// Closes the listener and every connection; returns once the I/O thread has stopped.
     public func stop() async {
         await server.stop()
+    }
+
+    /// TCP connections accepted since the simulator started: clients reusing keep-alive
+    /// connections open fewer than they send requests.
+    public func connectionsAccepted() async -> Int {
+        server.connectionsAccepted
     }
 
     /// Every API request so far, oldest first (requests to `/__sim/` are not included).

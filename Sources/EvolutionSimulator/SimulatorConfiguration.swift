@@ -61,13 +61,18 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     /// The request log keeps at most this many entries (the oldest tenth is dropped when full),
     /// so long benchmark runs do not grow without bound.
     public var requestLogLimit = 100_000
+    /// A PEM certificate chain: with `tlsKeyFile`, the simulator serves https on its port.
+    public var tlsCertificateFile: String?
+    /// The PEM private key of `tlsCertificateFile`.
+    public var tlsKeyFile: String?
 
     public init(
         apiVersion: SimulatedAPIVersion, host: String = "127.0.0.1", port: Int = 0, apiKey: String = "change-me",
         latencyMilliseconds: Int = 0, failRate: Double = 0, loseResponseRate: Double = 0, seed: UInt64 = 1,
         deleteLagMilliseconds: Int = 0, qrDelayMilliseconds: Int = 0, v1Storage: SimulatedV1Storage = .mongo,
         faultsAffectReads: Bool = false, serverURL: String? = nil, maxBodyBytes: Int = 8 * 1024 * 1024,
-        idleTimeoutMilliseconds: Int = 60_000, requestLogLimit: Int = 100_000
+        idleTimeoutMilliseconds: Int = 60_000, requestLogLimit: Int = 100_000, tlsCertificateFile: String? = nil,
+        tlsKeyFile: String? = nil
     ) {
         self.apiVersion = apiVersion
         self.host = host
@@ -85,6 +90,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.maxBodyBytes = maxBodyBytes
         self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
         self.requestLogLimit = max(1, requestLogLimit)
+        self.tlsCertificateFile = tlsCertificateFile
+        self.tlsKeyFile = tlsKeyFile
     }
 }
 

@@ -49,11 +49,22 @@ import Testing
         #expect(text.contains("is not an absolute http(s) URL"))
     }
 
+    @Test func insecureHTTPSIsWarnedAndTriedNotRefused() async throws {
+        let (status, text) = try await run(["plan", "--server", "https://127.0.0.1:9", "--api-key", "k", "--insecure"])
+        #expect(status == .failure)
+        #expect(text.contains("Warning: TLS certificate verification is off (--insecure); use it only for testing."))
+        #expect(text.contains("connection refused"))
+        #expect(text.contains("https://127.0.0.1:9"))
+    }
+
     #if os(Linux)
-        @Test func insecureIsRefusedOnLinuxRatherThanSilentlyIgnored() async throws {
-            let (status, text) = try await run(["plan", "--server", "https://127.0.0.1:9", "--api-key", "k", "--insecure"])
+        @Test func insecureThroughAProxyIsRefusedWithTheReason() async throws {
+            let (status, text) = try await run(
+                ["plan", "--server", "https://127.0.0.1:9", "--api-key", "k", "--insecure"],
+                environment: ["https_proxy": "http://127.0.0.1:3128"])
             #expect(status == .failure)
-            #expect(text.contains("cannot turn certificate verification off on Linux"))
+            #expect(text.contains("cannot go through the proxy set in https_proxy"))
+            #expect(!text.contains("connection refused"))
         }
     #endif
 }

@@ -51,6 +51,7 @@ struct SimCommandTests {
         (["--seed", "-1"], "--seed"), (["--latency-ms", "fast"], "--latency-ms"), (["--host", "example.com"], "--host"),
         (["--api-key", ""], "--api-key"), (["--v1-storage", "sql"], "--v1-storage"), (["extra"], "extra"),
         (["--delete-lag-ms", "-5"], "--delete-lag-ms"), (["--qr-delay"], "--qr-delay"),
+        (["--tls-cert", "server.pem"], "--tls-key"), (["--tls-key", "server-key.pem"], "--tls-cert"),
     ])
     func badValues(arguments: [String], mentioned: String) async {
         let context = Self.context()
@@ -92,6 +93,33 @@ struct SimCommandTests {
         stop.continuation.yield()
         #expect(try await serving.value == .success)
         #expect(context.standardError.text.contains("stopped"))
+    }
+
+    static let tlsFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/tls")
+
+    @Test("with a certificate and key it serves https on the port and says so")
+    func serveHTTPS() async throws {
+        let context = Self.context()
+        let configuration = try Self.parse([
+            "--port", "0", "--tls-cert", Self.tlsFixtures.appendingPathComponent("server.pem").path, "--tls-key",
+            Self.tlsFixtures.appendingPathComponent("server-key.pem").path,
+        ])
+        #expect(configuration.tlsCertificateFile?.hasSuffix("Fixtures/tls/server.pem") == true)
+        let serving = Task { try await SimCommand.serve(configuration, in: context) {} }
+        #expect(try await serving.value == .success)
+        #expect(context.standardOutput.text.hasPrefix("listening on https://127.0.0.1:"))
+    }
+
+    @Test("a certificate that cannot be loaded is a clear error naming it, without the port advice")
+    func unreadableCertificate() async throws {
+        let context = Self.context()
+        let missing = Self.tlsFixtures.appendingPathComponent("missing.pem").path
+        let status = await Evoform.main(
+            arguments: ["sim", "--port", "0", "--tls-cert", missing, "--tls-key", missing], context: context)
+        #expect(status == .failure)
+        #expect(context.standardError.text.contains("cannot load the TLS certificate \(missing)"))
+        #expect(!context.standardError.text.contains("choose another --port"))
     }
 
     @Test("a port in use is a clear error, not a crash")

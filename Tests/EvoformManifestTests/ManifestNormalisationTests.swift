@@ -311,7 +311,14 @@ import Testing
         #expect(server.apiKey == Secret("global"))
         #expect(server.apiVersion == .v2)
         #expect(server.insecure)
+        #expect(server.caFile == nil)
         #expect(server.unresolved.isEmpty)
+        let verified = try TestSupport.load(
+            #"{"server": {"url": "https://127.0.0.1:8443", "caFile": "${CERTS}/ca.pem"}, "instances": []}"#,
+            environment: ["CERTS": "/etc/evoform"]
+        ).manifest.server
+        #expect(verified.caFile == "/etc/evoform/ca.pem")
+        #expect(!verified.insecure)
     }
 
     @Test func anUnsetServerVariableIsRecordedNotFatal() throws {

@@ -34,8 +34,9 @@ import Testing
     func aListReadAheadGoesOutWithTheVersionQuestion(version: APIVersion) async throws {
         try await SimulatorHarness.with(version, configure: { $0.latencyMilliseconds = 300 }) { harness in
             let client = harness.client(.auto)
-            client.readInstanceListAhead()
+            async let listedAhead: Void = client.readInstanceListAhead()
             #expect(try await client.apiVersion() == version)
+            await listedAhead
             let listed = try await client.listInstances()
             #expect(listed.isEmpty)
             #expect(client.requestCount == 2)

@@ -180,6 +180,9 @@ struct HTTPRequestParser {
         }
         scanFrom = max(scanFrom, start)
         guard let end = findHeaderEnd() else {
+            // Like llhttp, reject at once a stream that cannot start with a method (a TLS
+            // ClientHello sent to the plain port, say) rather than wait for a line end.
+            if !methodPrefixIsPlausible() { throw .malformed("invalid method") }
             // Up to 3 bytes of the blank line may have arrived: they are not part of the head.
             if buffer.count - start > limits.maxHeaderBytes + 3 { throw .headersTooLarge }
             scanFrom = max(start, buffer.count - 3)
@@ -288,6 +291,23 @@ struct HTTPRequestParser {
         }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self).trimmingWhitespace())
     }
+
+    /// Whether the bytes of an incomplete head can still begin with a known method.
+    private func methodPrefixIsPlausible() -> Bool {
+        var prefix: [UInt8] = []
+        var index = start
+        while index < buffer.count, buffer[index] != 0x20, prefix.count <= Self.longestMethod {
+            if buffer[index] == 0x0D && prefix.isEmpty { return true }  // part of a leading empty line
+            prefix.append(buffer[index])
+            index += 1
+        }
+        return Self.methodPrefixes.contains(prefix)
+    }
+
+    /// Every prefix of every known method, the empty one included.
+    private static let methodPrefixes: Set<[UInt8]> = Set(
+        knownMethods.flatMap { method in (0...method.utf8.count).map { Array(method.utf8.prefix($0)) } })
+    private static let longestMethod = knownMethods.map(\.utf8.count).max() ?? 0
 
     /// The methods Node's parser (llhttp) accepts; anything else is a 400 before any routing.
     static let knownMethods: Set<String> = [

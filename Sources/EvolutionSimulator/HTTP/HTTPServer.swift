@@ -14,7 +14,8 @@ enum HTTPReply {
 
 /// An HTTP/1.1 server on non-blocking sockets and one `poll` loop on a dedicated thread, so it
 /// never blocks Swift's cooperative pool. Keep-alive, pipelining (answered in order), delayed
-/// replies on timers. The handler runs on the I/O thread and must not block.
+/// replies on timers, and optionally TLS on every connection (`TLSServerSession`: the loop moves
+/// raw bytes, OpenSSL only transforms them). The handler runs on the I/O thread and must not block.
 final class HTTPServer: @unchecked Sendable {
     typealias Handler = (HTTPRequest) -> HTTPReply
 
@@ -22,12 +23,16 @@ final class HTTPServer: @unchecked Sendable {
     private let listener: Int32
     private let wakePipe: (read: Int32, write: Int32)
     private let handler: Handler
+    /// Set when serving https: every accepted connection gets a TLS session.
+    private let tls: TLSServerContext?
     private let limits: HTTPLimits
     private let idleTimeout: Duration
     private let control = NSLock()
     private var stopRequested = false
     private var finished = false
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Connections accepted since start (guarded by `control`).
+    private var acceptedCount = 0
 
     // Owned by the I/O thread only.
     private var connections: [Int32: Connection] = [:]
@@ -41,6 +46,8 @@ final class HTTPServer: @unchecked Sendable {
     private final class Connection {
         let descriptor: Int32
         var parser: HTTPRequestParser
+        /// The TLS layer when serving https; `output` then holds encrypted records.
+        let tls: TLSServerSession?
         var output: [UInt8] = []
         var outputOffset = 0
         /// A request is being answered (its reply is deferred); later requests wait.
@@ -49,9 +56,10 @@ final class HTTPServer: @unchecked Sendable {
         var closed = false
         var lastActivity = ContinuousClock.now
 
-        init(descriptor: Int32, limits: HTTPLimits) {
+        init(descriptor: Int32, limits: HTTPLimits, tls: TLSServerSession?) {
             self.descriptor = descriptor
             self.parser = HTTPRequestParser(limits: limits)
+            self.tls = tls
         }
 
         var hasPendingOutput: Bool { outputOffset < output.count }
@@ -66,7 +74,10 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     /// Binds and starts serving on a new thread.
-    init(host: String, port: Int, limits: HTTPLimits, idleTimeout: Duration, handler: @escaping Handler) throws(Socket.Failure) {
+    init(
+        host: String, port: Int, limits: HTTPLimits, idleTimeout: Duration, tls: TLSServerContext? = nil,
+        handler: @escaping Handler
+    ) throws(Socket.Failure) {
         let bound = try Socket.listen(host: host, port: port)
         do {
             self.wakePipe = try Socket.makeWakePipe()
@@ -77,6 +88,7 @@ final class HTTPServer: @unchecked Sendable {
         self.listener = bound.descriptor
         self.port = bound.port
         self.handler = handler
+        self.tls = tls
         self.limits = limits
         self.idleTimeout = idleTimeout
         let thread = Thread { [self] in self.run() }
@@ -103,6 +115,9 @@ final class HTTPServer: @unchecked Sendable {
             control.unlock()
         }
     }
+
+    /// TCP connections accepted since the server started (keep-alive reuse shows as fewer).
+    var connectionsAccepted: Int { control.withLock { acceptedCount } }
 
     private var shouldStop: Bool {
         control.lock()
@@ -164,7 +179,16 @@ final class HTTPServer: @unchecked Sendable {
 
     private func acceptAll() {
         while let descriptor = Socket.accept(listener) {
-            connections[descriptor] = Connection(descriptor: descriptor, limits: limits)
+            var session: TLSServerSession?
+            if let tls {
+                guard let created = tls.session() else {
+                    close(descriptor)
+                    continue
+                }
+                session = created
+            }
+            connections[descriptor] = Connection(descriptor: descriptor, limits: limits, tls: session)
+            control.withLock { acceptedCount += 1 }
         }
         if Socket.lastAcceptFailedForLackOfDescriptors { acceptPausedUntil = .now + .milliseconds(100) }
     }
@@ -176,8 +200,29 @@ final class HTTPServer: @unchecked Sendable {
             case .bytes(let count):
                 total += count
                 connection.lastActivity = .now
-                connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-                process(connection, arrival: arrival)
+                let raw = UnsafeRawBufferPointer(rebasing: readBuffer[0..<count])
+                if let tls = connection.tls {
+                    var plaintext: [UInt8] = []
+                    let received = tls.receive(raw, plaintext: &plaintext, outgoing: &connection.output)
+                    if !plaintext.isEmpty { plaintext.withUnsafeBytes { connection.parser.append($0) } }
+                    switch received {
+                    case .open:
+                        break
+                    case .closed:
+                        closeConnection(connection)
+                        return
+                    case .failed:
+                        // Send the alert OpenSSL prepared, then close.
+                        connection.closeAfterFlush = true
+                        flush(connection)
+                        return
+                    }
+                    if !plaintext.isEmpty { process(connection, arrival: arrival) }
+                    if connection.hasPendingOutput { flush(connection) }
+                } else {
+                    connection.parser.append(raw)
+                    process(connection, arrival: arrival)
+                }
                 if connection.closed || connection.busy || connection.closeAfterFlush { return }
                 if count < readBuffer.count { return }
             case .wouldBlock:
@@ -202,7 +247,7 @@ final class HTTPServer: @unchecked Sendable {
             }
             guard let request else {
                 if connection.parser.takeContinueRequest() {
-                    connection.output.append(contentsOf: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                    enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), on: connection)
                     flush(connection)
                 }
                 break
@@ -215,8 +260,8 @@ final class HTTPServer: @unchecked Sendable {
         switch reply {
         case .response(let response):
             guard !connection.closed else { return }
-            connection.output.append(contentsOf: response.serialized(keepAlive: keepAlive, date: dateCache.current()))
-            if !keepAlive { connection.closeAfterFlush = true }
+            enqueue(response.serialized(keepAlive: keepAlive, date: dateCache.current()), on: connection)
+            if !keepAlive { closeAfterFlush(connection) }
             flush(connection)
         case .closeWithoutResponse:
             closeConnection(connection)
@@ -274,9 +319,25 @@ final class HTTPServer: @unchecked Sendable {
             // Node's HTTP parser answers a bare status line and closes.
             response = HTTPResponse(status: error.status)
         }
-        connection.output.append(contentsOf: response.serialized(keepAlive: false, date: dateCache.current()))
-        connection.closeAfterFlush = true
+        enqueue(response.serialized(keepAlive: false, date: dateCache.current()), on: connection)
+        closeAfterFlush(connection)
         flush(connection)
+    }
+
+    /// Queues response bytes for sending, encrypted when the connection has TLS.
+    private func enqueue(_ bytes: [UInt8], on connection: Connection) {
+        if let tls = connection.tls {
+            if !tls.send(bytes, outgoing: &connection.output) { connection.closeAfterFlush = true }
+        } else {
+            connection.output.append(contentsOf: bytes)
+        }
+    }
+
+    /// Closes the connection once its output is sent, after a TLS `close_notify`.
+    private func closeAfterFlush(_ connection: Connection) {
+        guard !connection.closeAfterFlush else { return }
+        connection.closeAfterFlush = true
+        connection.tls?.shutdown(outgoing: &connection.output)
     }
 
     private func flush(_ connection: Connection) {

@@ -304,14 +304,15 @@ final class SimulatorEngine: @unchecked Sendable {
     // MARK: - Shared endpoints
 
     private func root(_ context: RequestContext) -> APIOutcome {
-        let host = context.request.headers["host"] ?? "127.0.0.1"
+        // Express's `req.protocol`: https when the server itself terminates TLS.
+        let origin = (configuration.tlsCertificateFile == nil ? "http://" : "https://") + (context.request.headers["host"] ?? "127.0.0.1")
         switch version {
         case .v1:
             return APIOutcome(
                 status: 200,
                 body: [
                     "status": 200, "message": "Welcome to the Evolution API, it is working!", "version": "1.8.2",
-                    "swagger": .string("http://\(host)/docs"), "manager": .string("http://\(host)/manager"),
+                    "swagger": .string("\(origin)/docs"), "manager": .string("\(origin)/manager"),
                     "documentation": "https://doc.evolution-api.com",
                 ])
         case .v2:
@@ -319,7 +320,7 @@ final class SimulatorEngine: @unchecked Sendable {
                 status: 200,
                 body: [
                     "status": 200, "message": "Welcome to the Evolution API, it is working!", "version": "2.3.6",
-                    "clientName": "evolution", "manager": .string("http://\(host)/manager"),
+                    "clientName": "evolution", "manager": .string("\(origin)/manager"),
                     "documentation": "https://doc.evolution-api.com", "whatsappWebVersion": "2.3000.1027934751",
                 ])
         }

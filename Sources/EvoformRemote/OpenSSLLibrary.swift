@@ -1,0 +1,156 @@
+#if os(Linux)
+    import Glibc
+
+    /// The system's OpenSSL, loaded at run time with `dlopen` (no build-time dependency): the few
+    /// non-variadic functions the TLS client needs, resolved once per process.
+    ///
+    /// libssl.so.3 is on every machine where FoundationNetworking works (its libcurl links it);
+    /// 1.1 has every function used here too. Connections use memory BIOs, so OpenSSL never touches
+    /// a socket: evoform does the socket I/O itself (`send` with `MSG_NOSIGNAL`, `poll` with a
+    /// deadline). Functions from libcrypto (`BIO_*`, `ERR_*`, `X509_*`) are found through libssl's
+    /// own dependency on it.
+    struct OpenSSLLibrary: @unchecked Sendable {
+        /// The library, or why it could not be loaded; resolved on first use, thread-safely.
+        static let shared: Result<OpenSSLLibrary, OpenSSLUnavailable> = load()
+
+        /// The names tried, in order.
+        static let candidates = ["libssl.so.3", "libssl.so.1.1", "libssl.so"]
+
+        /// The file that was loaded, e.g. `libssl.so.3`.
+        let fileName: String
+
+        // libssl
+        let TLS_client_method: @convention(c) () -> OpaquePointer?
+        let SSL_CTX_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
+        let SSL_CTX_free: @convention(c) (OpaquePointer?) -> Void
+        /// The callback argument is always nil here.
+        let SSL_CTX_set_verify: @convention(c) (OpaquePointer?, Int32, OpaquePointer?) -> Void
+        let SSL_CTX_load_verify_locations: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32
+        let SSL_CTX_ctrl: @convention(c) (OpaquePointer?, Int32, Int, UnsafeMutableRawPointer?) -> Int
+        let SSL_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
+        let SSL_free: @convention(c) (OpaquePointer?) -> Void
+        let SSL_set_bio: @convention(c) (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> Void
+        let SSL_set_connect_state: @convention(c) (OpaquePointer?) -> Void
+        let SSL_do_handshake: @convention(c) (OpaquePointer?) -> Int32
+        let SSL_read: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Int32
+        let SSL_write: @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int32) -> Int32
+        let SSL_get_error: @convention(c) (OpaquePointer?, Int32) -> Int32
+        let SSL_shutdown: @convention(c) (OpaquePointer?) -> Int32
+        let SSL_ctrl: @convention(c) (OpaquePointer?, Int32, Int, UnsafeMutableRawPointer?) -> Int
+        let SSL_set1_host: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
+        let SSL_get0_param: @convention(c) (OpaquePointer?) -> OpaquePointer?
+        let SSL_get_verify_result: @convention(c) (OpaquePointer?) -> Int
+        // libcrypto
+        let BIO_s_mem: @convention(c) () -> OpaquePointer?
+        let BIO_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
+        let BIO_free: @convention(c) (OpaquePointer?) -> Int32
+        let BIO_read: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Int32
+        let BIO_write: @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int32) -> Int32
+        let BIO_ctrl_pending: @convention(c) (OpaquePointer?) -> Int
+        let ERR_get_error: @convention(c) () -> UInt
+        let ERR_clear_error: @convention(c) () -> Void
+        let ERR_error_string_n: @convention(c) (UInt, UnsafeMutablePointer<CChar>?, Int) -> Void
+        let X509_verify_cert_error_string: @convention(c) (Int) -> UnsafePointer<CChar>?
+        let X509_VERIFY_PARAM_set1_ip_asc: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
+
+        // Constants from <openssl/ssl.h> and <openssl/tls1.h>; stable across 1.1 and 3.
+        static let SSL_ERROR_SSL: Int32 = 1
+        static let SSL_ERROR_WANT_READ: Int32 = 2
+        static let SSL_ERROR_WANT_WRITE: Int32 = 3
+        static let SSL_ERROR_SYSCALL: Int32 = 5
+        static let SSL_ERROR_ZERO_RETURN: Int32 = 6
+        static let SSL_VERIFY_NONE: Int32 = 0
+        static let SSL_VERIFY_PEER: Int32 = 1
+        static let SSL_CTRL_SET_TLSEXT_HOSTNAME: Int32 = 55
+        static let TLSEXT_NAMETYPE_host_name = 0
+        static let SSL_CTRL_SET_MIN_PROTO_VERSION: Int32 = 123
+        static let TLS1_2_VERSION = 0x0303
+
+        /// The text of every error queued on this thread (oldest first), emptying the queue:
+        /// OpenSSL's reason strings, e.g. `wrong version number`.
+        func drainErrorReasons() -> [String] {
+            var reasons: [String] = []
+            var buffer = [UInt8](repeating: 0, count: 256)
+            while true {
+                let code = ERR_get_error()
+                if code == 0 { break }
+                buffer.withUnsafeMutableBufferPointer { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { ERR_error_string_n(code, $0.baseAddress, $0.count) }
+                }
+                let text = String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+                // "error:0A00010B:SSL routines::wrong version number" (3) or
+                // "error:1408F10B:SSL routines:ssl3_get_record:wrong version number" (1.1).
+                let reason = text.split(separator: ":", omittingEmptySubsequences: false).last.map(String.init) ?? text
+                if !reason.isEmpty && !reasons.contains(reason) { reasons.append(reason) }
+            }
+            return reasons
+        }
+
+        private static func load() -> Result<OpenSSLLibrary, OpenSSLUnavailable> {
+            var failures: [String] = []
+            for name in candidates {
+                guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
+                    failures.append(dlerror().map { String(cString: $0) } ?? "\(name): not found")
+                    continue
+                }
+                do throws(OpenSSLUnavailable) {
+                    return .success(try OpenSSLLibrary(handle: handle, fileName: name))
+                } catch {
+                    // An old or partial library: try the next name. The handle stays open (it is
+                    // cheap, and closing a library other code may use is not safe).
+                    failures.append(error.reason)
+                }
+            }
+            return .failure(
+                OpenSSLUnavailable(
+                    reason: "the system's OpenSSL could not be loaded (tried \(candidates.joined(separator: ", ")): "
+                        + failures.joined(separator: "; ")
+                        + "); install OpenSSL 1.1 or 3 (e.g. apt-get install libssl3)"))
+        }
+
+        private init(handle: UnsafeMutableRawPointer, fileName: String) throws(OpenSSLUnavailable) {
+            func symbol<Function>(_ name: String) throws(OpenSSLUnavailable) -> Function {
+                guard let pointer = dlsym(handle, name) else {
+                    throw OpenSSLUnavailable(reason: "\(fileName) has no \(name) (OpenSSL 1.1 or newer is needed)")
+                }
+                return unsafeBitCast(pointer, to: Function.self)
+            }
+            self.fileName = fileName
+            TLS_client_method = try symbol("TLS_client_method")
+            SSL_CTX_new = try symbol("SSL_CTX_new")
+            SSL_CTX_free = try symbol("SSL_CTX_free")
+            SSL_CTX_set_verify = try symbol("SSL_CTX_set_verify")
+            SSL_CTX_load_verify_locations = try symbol("SSL_CTX_load_verify_locations")
+            SSL_CTX_ctrl = try symbol("SSL_CTX_ctrl")
+            SSL_new = try symbol("SSL_new")
+            SSL_free = try symbol("SSL_free")
+            SSL_set_bio = try symbol("SSL_set_bio")
+            SSL_set_connect_state = try symbol("SSL_set_connect_state")
+            SSL_do_handshake = try symbol("SSL_do_handshake")
+            SSL_read = try symbol("SSL_read")
+            SSL_write = try symbol("SSL_write")
+            SSL_get_error = try symbol("SSL_get_error")
+            SSL_shutdown = try symbol("SSL_shutdown")
+            SSL_ctrl = try symbol("SSL_ctrl")
+            SSL_set1_host = try symbol("SSL_set1_host")
+            SSL_get0_param = try symbol("SSL_get0_param")
+            SSL_get_verify_result = try symbol("SSL_get_verify_result")
+            BIO_s_mem = try symbol("BIO_s_mem")
+            BIO_new = try symbol("BIO_new")
+            BIO_free = try symbol("BIO_free")
+            BIO_read = try symbol("BIO_read")
+            BIO_write = try symbol("BIO_write")
+            BIO_ctrl_pending = try symbol("BIO_ctrl_pending")
+            ERR_get_error = try symbol("ERR_get_error")
+            ERR_clear_error = try symbol("ERR_clear_error")
+            ERR_error_string_n = try symbol("ERR_error_string_n")
+            X509_verify_cert_error_string = try symbol("X509_verify_cert_error_string")
+            X509_VERIFY_PARAM_set1_ip_asc = try symbol("X509_VERIFY_PARAM_set1_ip_asc")
+        }
+    }
+
+    /// Why TLS through the socket transport is not available on this machine.
+    struct OpenSSLUnavailable: Error, Sendable {
+        var reason: String
+    }
+#endif
