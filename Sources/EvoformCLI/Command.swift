@@ -21,7 +21,7 @@ extension Command {
 
     /// The `--help` text.
     static var help: String {
-        var text = "Usage: evoform \(name) \(synopsis)\n\n\(abstract)\n"
+        var text = "Usage: evoform \(name)\(synopsis.isEmpty ? "" : " " + synopsis)\n\n\(abstract)\n"
         if !discussion.isEmpty { text += "\n\(discussion)\n" }
         let all = options + [OptionSpec.flag("help", help: "Show this help.")]
         text += "\nOptions:\n"

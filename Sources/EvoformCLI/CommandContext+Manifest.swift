@@ -42,15 +42,27 @@ extension CommandContext {
     }
 
     /// Prints manifest warnings on standard error, one `Warning: FILE:LINE:COL: PATH: message`
-    /// line each.
+    /// line each. A message repeated more than `repeatedWarningLines` times (a literal token in
+    /// every instance of a big fleet, say) shows its first places, then one line counting the rest.
     public func report(warnings: [Diagnostic]) {
         let useColor = standardError.isTerminal && environment["NO_COLOR"] == nil
         let prefix = useColor ? "\u{1B}[1;33mWarning:\u{1B}[0m " : "Warning: "
         guard !warnings.isEmpty else { return }
+        var shown: [String: Int] = [:]
         var text = ""
         for warning in warnings {
-            text += prefix + warning.description + "\n"
+            shown[warning.message, default: 0] += 1
+            if shown[warning.message, default: 0] <= Self.repeatedWarningLines { text += prefix + warning.description + "\n" }
+        }
+        var summarised: Set<String> = []
+        for warning in warnings {
+            let count = shown[warning.message, default: 0]
+            guard count > Self.repeatedWarningLines, summarised.insert(warning.message).inserted else { continue }
+            text += prefix + "\(warning.file): \(count - Self.repeatedWarningLines) more like the above: \(warning.message)\n"
         }
         standardError.write(text)
     }
+
+    /// How many places of one warning message are listed before the rest are counted.
+    static let repeatedWarningLines = 3
 }

@@ -61,6 +61,7 @@ import Testing
         let command = try #require(Evoform.command(named: name))
         let help = command.help
         #expect(help.contains(Self.syntaxNote), "the generic note changed: update HelpTextTests.syntaxNote")
+        #expect(!help.split(separator: "\n").contains { $0.hasSuffix(" ") }, "a line of 'evoform \(name) --help' ends in a space")
         for mention in try Self.mentions(in: help, of: name) {
             #expect(Self.accepts(mention), "'evoform \(name) --help' mentions \(mention), which does not exist")
         }

@@ -186,6 +186,20 @@ import Testing
         #expect(help.output.hasPrefix("Usage: evoform validate [-f FILE] [--json]"))
     }
 
+    @Test func aWarningRepeatedAcrossABigFleetListsItsFirstPlacesThenCountsTheRest() async throws {
+        let instances = (0..<10).map { #"    {"instanceName": "i\#($0)", "token": "literal-\#($0)"}"# }
+        let directory = try Self.directory(["fleet.json": "{\"instances\": [\n" + instances.joined(separator: ",\n") + "\n]}"])
+        let run = await Self.run(["validate", "-f", "fleet.json"], in: directory)
+        #expect(run.status == .success)
+        let lines = run.error.split(separator: "\n")
+        #expect(lines.count == 4, "\(run.error)")
+        #expect(lines.prefix(3).map { $0.hasPrefix("Warning: fleet.json:") && $0.contains("].token: this secret is written") } == [true, true, true])
+        #expect(lines.last == "Warning: fleet.json: 7 more like the above: this secret is written in the file; use ${VAR} to read it from the environment, so the file is safe to commit")
+        #expect(!run.error.contains("literal-"))
+        let json = await Self.run(["validate", "-f", "fleet.json", "--json"], in: directory)
+        #expect(json.output.components(separatedBy: "this secret is written").count - 1 == 10)
+    }
+
     @Test func loadManifestRequiresVariablesForOtherCommands() throws {
         let directory = try Self.directory(["evoform.json": Self.valid])
         let error = TextSink(capturingAsTerminal: false)
