@@ -1,6 +1,7 @@
 import CSQLite
 
-/// A prepared statement, alive only inside `SQLiteConnection.withStatement`, which finalises it.
+/// A prepared statement, used only inside `SQLiteConnection.withStatement`, which takes it back
+/// (`release`) to keep it for the next call.
 final class SQLiteStatement {
     private var pointer: OpaquePointer?
     private unowned let connection: SQLiteConnection
@@ -18,6 +19,12 @@ final class SQLiteStatement {
         guard let pointer else { return }
         sqlite3_finalize(pointer)
         self.pointer = nil
+    }
+
+    /// Hands the statement back to the connection; this object no longer uses it.
+    func release() -> OpaquePointer? {
+        defer { pointer = nil }
+        return pointer
     }
 
     /// Binds values to `?1`, `?2`... in order. Text and blobs are copied (`SQLITE_TRANSIENT`).
