@@ -13,11 +13,15 @@ import Foundation
 /// corelibs-foundation's `URLSession` costs 3-5 ms of CPU and about 200 thread switches per
 /// request on Linux (libcurl's multi handle driven through Dispatch sources and timers); with
 /// parallel calls on a 2-core machine that, not the server, bounds an apply. This transport
-/// costs a few system calls per request. It keeps `URLSessionTransport`'s rules:
-/// - GETs reuse keep-alive connections (an idle one the server closed is detected before use,
-///   and a GET whose reused connection closes before any answer is resent once on a new one);
-/// - every mutating request goes on a fresh connection with `Connection: close`, so a lost
-///   answer is reported at once and nothing is ever resent;
+/// costs a few system calls per request. Its rules:
+/// - every request reuses an idle keep-alive connection when there is one (one the server
+///   closed, or idle longer than `maximumIdle`, is detected before use and not taken), so a
+///   fleet's calls do not pay a connect and close each (most of this transport's kernel time);
+/// - a reused connection that fails before the request was written is dropped and the request
+///   sent on a new one: nothing reached the server. One that closes after the request was
+///   written but before any answer is resent on a new one only for a GET; for a mutating
+///   request it is a lost connection, whose outcome the caller treats as unknown (a create is
+///   looked up before anything is sent again), so nothing that may have been applied is resent;
 /// - one deadline (`timeoutSeconds`) covers connecting, sending and receiving;
 /// - blocking calls run on dedicated threads (`BlockingExecutor`), never on the cooperative pool.
 ///
@@ -54,8 +58,8 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     }
 
     /// The request as bytes on the wire: request line, `Host`, the request's headers,
-    /// `Content-Length` when there is a body, and `Connection: close` when asked.
-    static func serialize(_ request: HTTPRequest, close: Bool) -> [UInt8]? {
+    /// `Content-Length` when there is a body.
+    static func serialize(_ request: HTTPRequest) -> [UInt8]? {
         guard let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false), let host = components.host
         else { return nil }
         var target = components.percentEncodedPath
@@ -74,7 +78,6 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         } else if request.method != "GET" && request.method != "HEAD" {
             text += "Content-Length: 0\r\n"
         }
-        if close { text += "Connection: close\r\n" }
         text += "\r\n"
         var bytes = Array(text.utf8)
         if let body = request.body { bytes.append(contentsOf: body) }
@@ -105,11 +108,12 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         /// Why an exchange on a connection failed.
         private enum ExchangeFailure: Error {
             /// A reused connection closed before any byte of an answer: it had gone stale.
-            case stale
+            /// `written`: the request had been handed to the kernel (it may have arrived).
+            case stale(written: Bool)
             case failure(TransportFailure)
         }
 
-        /// One request and its response, on a pooled connection for a GET, else a new one.
+        /// One request and its response, on a pooled connection if one is idle, else a new one.
         fileprivate static func exchange(
             _ request: HTTPRequest, pool: IdleConnectionPool, tls: Result<TLSClientContext, TransportFailure>?
         ) -> Result<HTTPResponse, TransportFailure> {
@@ -127,17 +131,21 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 }
             }
             let deadline = ContinuousClock.now + .seconds(max(1, request.timeoutSeconds))
-            let reusable = request.method == "GET"
-            guard let bytes = serialize(request, close: !reusable) else {
+            guard let bytes = serialize(request) else {
                 return .failure(TransportFailure(kind: .other, detail: "the URL has no host"))
             }
-            if reusable, let connection = pool.take(target.key) {
+            if let connection = pool.take(target.key) {
                 switch exchange(bytes, method: request.method, on: connection, reused: true, deadline: deadline) {
                 case .success(let parsed):
                     finish(connection, keepAlive: parsed.keepAlive, pool: pool)
                     return .success(parsed.response)
-                case .failure(.stale):
+                case .failure(.stale(let written)):
                     connection.close()
+                    if written && request.method != "GET" {
+                        return .failure(
+                            TransportFailure(
+                                kind: .connectionLost, detail: "the server closed a kept-alive connection without answering"))
+                    }
                 case .failure(.failure(let failure)):
                     connection.close()
                     return .failure(failure)
@@ -168,7 +176,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
             }
             switch exchange(bytes, method: request.method, on: connection, reused: false, deadline: deadline) {
             case .success(let parsed):
-                finish(connection, keepAlive: reusable && parsed.keepAlive, pool: pool)
+                finish(connection, keepAlive: parsed.keepAlive, pool: pool)
                 return .success(parsed.response)
             case .failure(.stale):
                 connection.close()
@@ -194,7 +202,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 try connection.write(bytes, deadline: deadline)
             } catch {
                 // A reused connection the server closed meanwhile fails here or at the first read.
-                return .failure(reused && error.kind == .connectionLost ? .stale : .failure(error))
+                return .failure(reused && error.kind == .connectionLost ? .stale(written: false) : .failure(error))
             }
             var parser = HTTPResponseParser(requestMethod: method)
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
@@ -214,13 +222,15 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                     } catch {
                         return .failure(.failure(TransportFailure(kind: .other, detail: "bad HTTP response: \(error.detail)")))
                     }
-                    if reused && !parser.hasReceivedBytes { return .failure(.stale) }
+                    if reused && !parser.hasReceivedBytes { return .failure(.stale(written: true)) }
                     return .failure(
                         .failure(TransportFailure(kind: .connectionLost, detail: "the server closed the connection before answering")))
                 case .timedOut:
                     return .failure(.failure(TransportFailure(kind: .timeout, detail: "no answer within the timeout")))
                 case .failed(let code):
-                    if reused && !parser.hasReceivedBytes && (code == ECONNRESET || code == EPIPE) { return .failure(.stale) }
+                    if reused && !parser.hasReceivedBytes && (code == ECONNRESET || code == EPIPE) {
+                        return .failure(.stale(written: true))
+                    }
                     return .failure(.failure(TransportFailure(kind: .connectionLost, detail: SocketConnection.describe(code))))
                 case .protocolError(let reason):
                     return .failure(.failure(TransportFailure(kind: .connectionLost, detail: reason)))
