@@ -19,11 +19,13 @@ let package = Package(
         .target(name: "EvoformCore", exclude: ["README.md"]),
         .target(name: "EvoformManifest", dependencies: ["EvoformCore"], exclude: ["README.md"]),
         .target(name: "EvoformState", dependencies: ["EvoformCore", "CSQLite"], exclude: ["README.md"]),
-        .target(name: "EvoformRemote", dependencies: ["EvoformCore"], exclude: ["README.md"]),
+        // The system's OpenSSL loaded at run time: the client's TLS and the simulator's https.
+        .target(name: "SystemOpenSSL", exclude: ["README.md"]),
+        .target(name: "EvoformRemote", dependencies: ["EvoformCore", "SystemOpenSSL"], exclude: ["README.md"]),
         .target(name: "EvoformPlanner", dependencies: ["EvoformCore"], exclude: ["README.md"]),
         .target(name: "EvoformApplier", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformState", "EvoformRemote"], exclude: ["README.md"]),
         .target(name: "EvoformRendering", dependencies: ["EvoformCore", "EvoformPlanner", "EvoformApplier"], exclude: ["README.md"]),
-        .target(name: "EvolutionSimulator", exclude: ["README.md"]),
+        .target(name: "EvolutionSimulator", dependencies: ["SystemOpenSSL"], exclude: ["README.md"]),
         .target(
             name: "EvoformCLI",
             dependencies: [

@@ -1,5 +1,6 @@
 #if os(Linux)
     import Glibc
+    import SystemOpenSSL
 
     /// One OpenSSL client context (`SSL_CTX`): the verification rule and the CA file, loaded once
     /// per transport and shared by its connections (OpenSSL allows concurrent `SSL_new` on it).
@@ -19,7 +20,7 @@
             library.ERR_clear_error()
             guard let method = library.TLS_client_method(), let context = library.SSL_CTX_new(method) else {
                 throw TransportFailure(
-                    kind: .tls, detail: "OpenSSL could not create a TLS context: \(Self.reasons(library))")
+                    kind: .tls, detail: "OpenSSL could not create a TLS context: \(library.drainErrorText())")
             }
             _ = library.SSL_CTX_ctrl(
                 context, OpenSSLLibrary.SSL_CTRL_SET_MIN_PROTO_VERSION, OpenSSLLibrary.TLS1_2_VERSION, nil)
@@ -28,7 +29,7 @@
                 library.SSL_CTX_set_verify(context, OpenSSLLibrary.SSL_VERIFY_NONE, nil)
             case .certificateAuthorities(let file):
                 guard library.SSL_CTX_load_verify_locations(context, file, nil) == 1 else {
-                    let reason = Self.reasons(library)
+                    let reason = library.drainErrorText()
                     library.SSL_CTX_free(context)
                     throw TransportFailure(
                         kind: .tls, detail: "cannot load the CA file \(file): \(reason) (it must hold PEM certificates)")
@@ -47,7 +48,7 @@
         func session(host: String) throws(TransportFailure) -> TLSSession {
             library.ERR_clear_error()
             guard let ssl = library.SSL_new(context) else {
-                throw TransportFailure(kind: .tls, detail: "OpenSSL could not start a session: \(Self.reasons(library))")
+                throw TransportFailure(kind: .tls, detail: "OpenSSL could not start a session: \(library.drainErrorText())")
             }
             let isAddress = Self.isIPAddress(host)
             if !isAddress {
@@ -78,11 +79,6 @@
             var v4 = in_addr()
             var v6 = in6_addr()
             return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
-        }
-
-        static func reasons(_ library: OpenSSLLibrary) -> String {
-            let reasons = library.drainErrorReasons()
-            return reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; ")
         }
     }
 #endif

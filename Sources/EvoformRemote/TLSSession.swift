@@ -1,48 +1,36 @@
 #if os(Linux)
     import Glibc
+    import SystemOpenSSL
 
-    /// The TLS layer of one client connection: an OpenSSL session over two memory buffers, with
-    /// evoform doing the socket I/O. Whatever OpenSSL wants sent is moved from the output buffer
+    /// The TLS layer of one client connection: an OpenSSL session over memory buffers
+    /// (`MemoryTLSChannel`), with evoform doing the socket I/O. Whatever OpenSSL wants sent goes
     /// to the socket (`SocketConnection.writePlain`: `MSG_NOSIGNAL`, one deadline); whenever it
-    /// wants input, bytes read from the socket are put in the input buffer. OpenSSL therefore never
+    /// wants input, bytes read from the socket are handed to it. OpenSSL therefore never
     /// blocks, never raises SIGPIPE, and every wait is a `poll` bounded by the request's deadline.
     ///
     /// Used by one exchange at a time, like its connection.
     final class TLSSession {
         private let library: OpenSSLLibrary
-        private let ssl: OpaquePointer
-        /// Owned by `ssl` (freed with it).
-        private let input: OpaquePointer
-        private let output: OpaquePointer
+        private let channel: MemoryTLSChannel
+        private var ssl: OpaquePointer { channel.ssl }
         /// Whether the certificate is checked (a failed check then names its reason).
         private let verifies: Bool
         private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
         /// The first bytes the server sent, to recognise a plain-HTTP answer to a ClientHello.
         private var firstBytes: [UInt8] = []
 
+        /// Owns `ssl` once made; nil (and `ssl` still the caller's) if OpenSSL is out of memory.
         init?(ssl: OpaquePointer, library: OpenSSLLibrary, verifies: Bool) {
-            guard let method = library.BIO_s_mem(), let input = library.BIO_new(method) else {
+            guard let channel = MemoryTLSChannel(ssl, library: library, role: .connecting) else {
                 buffer.deallocate()
                 return nil
             }
-            guard let output = library.BIO_new(method) else {
-                _ = library.BIO_free(input)
-                buffer.deallocate()
-                return nil
-            }
-            library.SSL_set_bio(ssl, input, output)
-            library.SSL_set_connect_state(ssl)
             self.library = library
-            self.ssl = ssl
-            self.input = input
-            self.output = output
+            self.channel = channel
             self.verifies = verifies
         }
 
-        deinit {
-            library.SSL_free(ssl)
-            buffer.deallocate()
-        }
+        deinit { buffer.deallocate() }
 
         /// Runs the handshake. Every failure is `.tls` (nothing of the request was sent) with the
         /// reason as detail: the certificate check, the protocol error, a server that answered in
@@ -83,7 +71,7 @@
         }
 
         private func handshakeFailure() -> TransportFailure {
-            let reasons = library.drainErrorReasons()
+            let reason = library.drainErrorText()
             if firstBytes.starts(with: Array("HTTP/".utf8)) {
                 return TransportFailure(
                     kind: .tls,
@@ -97,7 +85,6 @@
                         detail: "certificate verify failed: \(String(cString: text))")
                 }
             }
-            let reason = reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; ")
             return TransportFailure(kind: .tls, detail: reason)
         }
 
@@ -131,7 +118,7 @@
                     continue
                 default:
                     throw TransportFailure(
-                        kind: .connectionLost, detail: "TLS error while sending: \(TLSClientContext.reasons(library))")
+                        kind: .connectionLost, detail: "TLS error while sending: \(library.drainErrorText())")
                 }
             }
         }
@@ -146,7 +133,7 @@
                 let count = library.SSL_read(ssl, destination.baseAddress, Int32(clamping: destination.count))
                 if count > 0 { return .bytes(Int(count)) }
                 let error = library.SSL_get_error(ssl, count)
-                let reasons = error == OpenSSLLibrary.SSL_ERROR_SSL ? library.drainErrorReasons() : []
+                let reason = error == OpenSSLLibrary.SSL_ERROR_SSL ? library.drainErrorText() : "no reason given"
                 do {
                     try flush(over: connection, deadline: deadline)
                 } catch {
@@ -162,7 +149,6 @@
                 case OpenSSLLibrary.SSL_ERROR_WANT_WRITE:
                     continue
                 default:
-                    let reason = reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; ")
                     return .protocolError("TLS error while receiving: \(reason)")
                 }
             }
@@ -176,7 +162,7 @@
                 case .timedOut:
                     return true
                 case .bytes(let count):
-                    _ = library.BIO_write(input, buffer.baseAddress, Int32(count))
+                    channel.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                     library.ERR_clear_error()
                     var probe: UInt8 = 0
                     let result = library.SSL_read(ssl, &probe, 1)
@@ -200,11 +186,7 @@
 
         /// Moves everything OpenSSL produced to the socket.
         private func flush(over connection: SocketConnection, deadline: ContinuousClock.Instant) throws(TransportFailure) {
-            while library.BIO_ctrl_pending(output) > 0 {
-                let count = library.BIO_read(output, buffer.baseAddress, Int32(buffer.count))
-                guard count > 0 else { return }
-                try connection.writePlain(UnsafeRawBufferPointer(rebasing: buffer[0..<Int(count)]), deadline: deadline)
-            }
+            try channel.sendOutput { (chunk) throws(TransportFailure) in try connection.writePlain(chunk, deadline: deadline) }
         }
 
         /// Reads bytes from the socket into OpenSSL's input buffer.
@@ -213,7 +195,7 @@
             let result = connection.readPlain(into: buffer, deadline: deadline)
             if case .bytes(let count) = result {
                 if firstBytes.count < 8 { firstBytes += UnsafeRawBufferPointer(rebasing: buffer[0..<min(count, 8)]) }
-                _ = library.BIO_write(input, buffer.baseAddress, Int32(count))
+                channel.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             }
             return result
         }

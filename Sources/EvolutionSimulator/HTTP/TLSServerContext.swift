@@ -1,30 +1,34 @@
+#if os(Linux)
+    import SystemOpenSSL
+#endif
+
 /// The simulator's certificate and key in one OpenSSL server context, shared by every connection
 /// (only the I/O thread uses it).
 final class TLSServerContext: @unchecked Sendable {
-    let library: TLSServerLibrary
+    let library: OpenSSLLibrary
     private let context: OpaquePointer
 
     /// Loads a PEM certificate chain and its private key; a missing file or a key that does not
     /// match the certificate fails with OpenSSL's reason.
     init(certificateFile: String, keyFile: String) throws(TLSServerFailure) {
-        let library: TLSServerLibrary
-        switch TLSServerLibrary.shared {
+        let library: OpenSSLLibrary
+        switch OpenSSLLibrary.shared {
         case .success(let loaded): library = loaded
-        case .failure(let failure): throw failure
+        case .failure(let unavailable): throw TLSServerFailure(reason: "serving https needs " + unavailable.reason)
         }
         library.ERR_clear_error()
         guard let method = library.TLS_server_method(), let context = library.SSL_CTX_new(method) else {
-            throw TLSServerFailure(reason: "OpenSSL could not create a server context: \(library.drainErrorReasons())")
+            throw TLSServerFailure(reason: "OpenSSL could not create a server context: \(library.drainErrorText())")
         }
         guard library.SSL_CTX_use_certificate_chain_file(context, certificateFile) == 1 else {
-            let reason = library.drainErrorReasons()
+            let reason = library.drainErrorText()
             library.SSL_CTX_free(context)
             throw TLSServerFailure(reason: "cannot load the TLS certificate \(certificateFile): \(reason)")
         }
-        guard library.SSL_CTX_use_PrivateKey_file(context, keyFile, TLSServerLibrary.SSL_FILETYPE_PEM) == 1,
+        guard library.SSL_CTX_use_PrivateKey_file(context, keyFile, OpenSSLLibrary.SSL_FILETYPE_PEM) == 1,
             library.SSL_CTX_check_private_key(context) == 1
         else {
-            let reason = library.drainErrorReasons()
+            let reason = library.drainErrorText()
             library.SSL_CTX_free(context)
             throw TLSServerFailure(reason: "cannot use the TLS key \(keyFile) with \(certificateFile): \(reason)")
         }
@@ -45,38 +49,26 @@ final class TLSServerContext: @unchecked Sendable {
     }
 }
 
-/// The TLS layer of one accepted connection, over memory buffers: raw bytes from the socket go
-/// in, decrypted request bytes come out, and whatever must be sent (handshake, records, alerts)
-/// is appended to the connection's output.
+/// The TLS layer of one accepted connection, over memory buffers (`MemoryTLSChannel`): raw
+/// bytes from the socket go in, decrypted request bytes come out, and whatever must be sent
+/// (handshake, records, alerts) is appended to the connection's output.
 final class TLSServerSession {
-    private let library: TLSServerLibrary
-    private let ssl: OpaquePointer
-    private let input: OpaquePointer
-    private let output: OpaquePointer
+    private let library: OpenSSLLibrary
+    private let channel: MemoryTLSChannel
+    private var ssl: OpaquePointer { channel.ssl }
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
 
-    init?(ssl: OpaquePointer, library: TLSServerLibrary) {
-        guard let method = library.BIO_s_mem(), let input = library.BIO_new(method) else {
+    /// Owns `ssl` once made; nil (and `ssl` still the caller's) if OpenSSL is out of memory.
+    init?(ssl: OpaquePointer, library: OpenSSLLibrary) {
+        guard let channel = MemoryTLSChannel(ssl, library: library, role: .accepting) else {
             buffer.deallocate()
             return nil
         }
-        guard let output = library.BIO_new(method) else {
-            _ = library.BIO_free(input)
-            buffer.deallocate()
-            return nil
-        }
-        library.SSL_set_bio(ssl, input, output)
-        library.SSL_set_accept_state(ssl)
         self.library = library
-        self.ssl = ssl
-        self.input = input
-        self.output = output
+        self.channel = channel
     }
 
-    deinit {
-        library.SSL_free(ssl)
-        buffer.deallocate()
-    }
+    deinit { buffer.deallocate() }
 
     /// What became of the bytes received.
     enum Received {
@@ -91,7 +83,7 @@ final class TLSServerSession {
     /// Takes raw bytes from the socket; appends the decrypted application data to `plaintext`
     /// and what must be sent back to `outgoing`.
     func receive(_ raw: UnsafeRawBufferPointer, plaintext: inout [UInt8], outgoing: inout [UInt8]) -> Received {
-        _ = library.BIO_write(input, raw.baseAddress, Int32(raw.count))
+        channel.receive(raw)
         var outcome = Received.open
         while true {
             library.ERR_clear_error()
@@ -101,8 +93,8 @@ final class TLSServerSession {
                 continue
             }
             switch library.SSL_get_error(ssl, count) {
-            case TLSServerLibrary.SSL_ERROR_WANT_READ, TLSServerLibrary.SSL_ERROR_WANT_WRITE: break
-            case TLSServerLibrary.SSL_ERROR_ZERO_RETURN: outcome = .closed
+            case OpenSSLLibrary.SSL_ERROR_WANT_READ, OpenSSLLibrary.SSL_ERROR_WANT_WRITE: break
+            case OpenSSLLibrary.SSL_ERROR_ZERO_RETURN: outcome = .closed
             default: outcome = .failed
             }
             break
@@ -141,10 +133,11 @@ final class TLSServerSession {
     }
 
     private func drain(into outgoing: inout [UInt8]) {
-        while library.BIO_ctrl_pending(output) > 0 {
-            let count = library.BIO_read(output, buffer.baseAddress, Int32(buffer.count))
-            guard count > 0 else { return }
-            outgoing += UnsafeRawBufferPointer(rebasing: buffer[0..<Int(count)])
-        }
+        channel.sendOutput { outgoing += $0 }
     }
+}
+
+/// Why the simulator cannot serve https.
+struct TLSServerFailure: Error, Sendable {
+    var reason: String
 }

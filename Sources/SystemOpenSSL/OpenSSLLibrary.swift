@@ -2,73 +2,80 @@
     import Glibc
 
     /// The system's OpenSSL, loaded at run time with `dlopen` (no build-time dependency): the few
-    /// non-variadic functions the TLS client needs, resolved once per process.
+    /// non-variadic functions evoform's TLS client and the simulator's TLS server need, resolved
+    /// once per process.
     ///
     /// libssl.so.3 is on every machine where FoundationNetworking works (its libcurl links it);
     /// 1.1 has every function used here too. Connections use memory BIOs, so OpenSSL never touches
     /// a socket: evoform does the socket I/O itself (`send` with `MSG_NOSIGNAL`, `poll` with a
     /// deadline). Functions from libcrypto (`BIO_*`, `ERR_*`, `X509_*`) are found through libssl's
     /// own dependency on it.
-    struct OpenSSLLibrary: @unchecked Sendable {
+    public struct OpenSSLLibrary: @unchecked Sendable {
         /// The library, or why it could not be loaded; resolved on first use, thread-safely.
-        static let shared: Result<OpenSSLLibrary, OpenSSLUnavailable> = load()
+        public static let shared: Result<OpenSSLLibrary, OpenSSLUnavailable> = load()
 
         /// The names tried, in order.
-        static let candidates = ["libssl.so.3", "libssl.so.1.1", "libssl.so"]
+        public static let candidates = ["libssl.so.3", "libssl.so.1.1", "libssl.so"]
 
         /// The file that was loaded, e.g. `libssl.so.3`.
-        let fileName: String
+        public let fileName: String
 
         // libssl
-        let TLS_client_method: @convention(c) () -> OpaquePointer?
-        let SSL_CTX_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
-        let SSL_CTX_free: @convention(c) (OpaquePointer?) -> Void
+        public let TLS_client_method: @convention(c) () -> OpaquePointer?
+        public let TLS_server_method: @convention(c) () -> OpaquePointer?
+        public let SSL_CTX_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
+        public let SSL_CTX_free: @convention(c) (OpaquePointer?) -> Void
         /// The callback argument is always nil here.
-        let SSL_CTX_set_verify: @convention(c) (OpaquePointer?, Int32, OpaquePointer?) -> Void
-        let SSL_CTX_load_verify_locations: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32
-        let SSL_CTX_ctrl: @convention(c) (OpaquePointer?, Int32, Int, UnsafeMutableRawPointer?) -> Int
-        let SSL_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
-        let SSL_free: @convention(c) (OpaquePointer?) -> Void
-        let SSL_set_bio: @convention(c) (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> Void
-        let SSL_set_connect_state: @convention(c) (OpaquePointer?) -> Void
-        let SSL_do_handshake: @convention(c) (OpaquePointer?) -> Int32
-        let SSL_read: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Int32
-        let SSL_write: @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int32) -> Int32
-        let SSL_get_error: @convention(c) (OpaquePointer?, Int32) -> Int32
-        let SSL_shutdown: @convention(c) (OpaquePointer?) -> Int32
-        let SSL_ctrl: @convention(c) (OpaquePointer?, Int32, Int, UnsafeMutableRawPointer?) -> Int
-        let SSL_set1_host: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
-        let SSL_get0_param: @convention(c) (OpaquePointer?) -> OpaquePointer?
-        let SSL_get_verify_result: @convention(c) (OpaquePointer?) -> Int
+        public let SSL_CTX_set_verify: @convention(c) (OpaquePointer?, Int32, OpaquePointer?) -> Void
+        public let SSL_CTX_load_verify_locations: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32
+        public let SSL_CTX_use_certificate_chain_file: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
+        public let SSL_CTX_use_PrivateKey_file: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32
+        public let SSL_CTX_check_private_key: @convention(c) (OpaquePointer?) -> Int32
+        public let SSL_CTX_ctrl: @convention(c) (OpaquePointer?, Int32, Int, UnsafeMutableRawPointer?) -> Int
+        public let SSL_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
+        public let SSL_free: @convention(c) (OpaquePointer?) -> Void
+        public let SSL_set_bio: @convention(c) (OpaquePointer?, OpaquePointer?, OpaquePointer?) -> Void
+        public let SSL_set_connect_state: @convention(c) (OpaquePointer?) -> Void
+        public let SSL_set_accept_state: @convention(c) (OpaquePointer?) -> Void
+        public let SSL_do_handshake: @convention(c) (OpaquePointer?) -> Int32
+        public let SSL_read: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Int32
+        public let SSL_write: @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int32) -> Int32
+        public let SSL_get_error: @convention(c) (OpaquePointer?, Int32) -> Int32
+        public let SSL_shutdown: @convention(c) (OpaquePointer?) -> Int32
+        public let SSL_ctrl: @convention(c) (OpaquePointer?, Int32, Int, UnsafeMutableRawPointer?) -> Int
+        public let SSL_set1_host: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
+        public let SSL_get0_param: @convention(c) (OpaquePointer?) -> OpaquePointer?
+        public let SSL_get_verify_result: @convention(c) (OpaquePointer?) -> Int
         // libcrypto
-        let BIO_s_mem: @convention(c) () -> OpaquePointer?
-        let BIO_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
-        let BIO_free: @convention(c) (OpaquePointer?) -> Int32
-        let BIO_read: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Int32
-        let BIO_write: @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int32) -> Int32
-        let BIO_ctrl_pending: @convention(c) (OpaquePointer?) -> Int
-        let ERR_get_error: @convention(c) () -> UInt
-        let ERR_clear_error: @convention(c) () -> Void
-        let ERR_error_string_n: @convention(c) (UInt, UnsafeMutablePointer<CChar>?, Int) -> Void
-        let X509_verify_cert_error_string: @convention(c) (Int) -> UnsafePointer<CChar>?
-        let X509_VERIFY_PARAM_set1_ip_asc: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
+        public let BIO_s_mem: @convention(c) () -> OpaquePointer?
+        public let BIO_new: @convention(c) (OpaquePointer?) -> OpaquePointer?
+        public let BIO_free: @convention(c) (OpaquePointer?) -> Int32
+        public let BIO_read: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Int32
+        public let BIO_write: @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int32) -> Int32
+        public let BIO_ctrl_pending: @convention(c) (OpaquePointer?) -> Int
+        public let ERR_get_error: @convention(c) () -> UInt
+        public let ERR_clear_error: @convention(c) () -> Void
+        public let ERR_error_string_n: @convention(c) (UInt, UnsafeMutablePointer<CChar>?, Int) -> Void
+        public let X509_verify_cert_error_string: @convention(c) (Int) -> UnsafePointer<CChar>?
+        public let X509_VERIFY_PARAM_set1_ip_asc: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
 
         // Constants from <openssl/ssl.h> and <openssl/tls1.h>; stable across 1.1 and 3.
-        static let SSL_ERROR_SSL: Int32 = 1
-        static let SSL_ERROR_WANT_READ: Int32 = 2
-        static let SSL_ERROR_WANT_WRITE: Int32 = 3
-        static let SSL_ERROR_SYSCALL: Int32 = 5
-        static let SSL_ERROR_ZERO_RETURN: Int32 = 6
-        static let SSL_VERIFY_NONE: Int32 = 0
-        static let SSL_VERIFY_PEER: Int32 = 1
-        static let SSL_CTRL_SET_TLSEXT_HOSTNAME: Int32 = 55
-        static let TLSEXT_NAMETYPE_host_name = 0
-        static let SSL_CTRL_SET_MIN_PROTO_VERSION: Int32 = 123
-        static let TLS1_2_VERSION = 0x0303
+        public static let SSL_ERROR_SSL: Int32 = 1
+        public static let SSL_ERROR_WANT_READ: Int32 = 2
+        public static let SSL_ERROR_WANT_WRITE: Int32 = 3
+        public static let SSL_ERROR_SYSCALL: Int32 = 5
+        public static let SSL_ERROR_ZERO_RETURN: Int32 = 6
+        public static let SSL_VERIFY_NONE: Int32 = 0
+        public static let SSL_VERIFY_PEER: Int32 = 1
+        public static let SSL_CTRL_SET_TLSEXT_HOSTNAME: Int32 = 55
+        public static let TLSEXT_NAMETYPE_host_name = 0
+        public static let SSL_CTRL_SET_MIN_PROTO_VERSION: Int32 = 123
+        public static let TLS1_2_VERSION = 0x0303
+        public static let SSL_FILETYPE_PEM: Int32 = 1
 
         /// The text of every error queued on this thread (oldest first), emptying the queue:
         /// OpenSSL's reason strings, e.g. `wrong version number`.
-        func drainErrorReasons() -> [String] {
+        public func drainErrorReasons() -> [String] {
             var reasons: [String] = []
             var buffer = [UInt8](repeating: 0, count: 256)
             while true {
@@ -84,6 +91,12 @@
                 if !reason.isEmpty && !reasons.contains(reason) { reasons.append(reason) }
             }
             return reasons
+        }
+
+        /// `drainErrorReasons()` as one line; "no reason given" when OpenSSL queued none.
+        public func drainErrorText() -> String {
+            let reasons = drainErrorReasons()
+            return reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; ")
         }
 
         private static func load() -> Result<OpenSSLLibrary, OpenSSLUnavailable> {
@@ -117,6 +130,11 @@
             }
             self.fileName = fileName
             TLS_client_method = try symbol("TLS_client_method")
+            TLS_server_method = try symbol("TLS_server_method")
+            SSL_CTX_use_certificate_chain_file = try symbol("SSL_CTX_use_certificate_chain_file")
+            SSL_CTX_use_PrivateKey_file = try symbol("SSL_CTX_use_PrivateKey_file")
+            SSL_CTX_check_private_key = try symbol("SSL_CTX_check_private_key")
+            SSL_set_accept_state = try symbol("SSL_set_accept_state")
             SSL_CTX_new = try symbol("SSL_CTX_new")
             SSL_CTX_free = try symbol("SSL_CTX_free")
             SSL_CTX_set_verify = try symbol("SSL_CTX_set_verify")
@@ -149,8 +167,8 @@
         }
     }
 
-    /// Why TLS through the socket transport is not available on this machine.
-    struct OpenSSLUnavailable: Error, Sendable {
-        var reason: String
+    /// Why OpenSSL is not available on this machine.
+    public struct OpenSSLUnavailable: Error, Sendable {
+        public var reason: String
     }
 #endif
