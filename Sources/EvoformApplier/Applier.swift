@@ -67,9 +67,10 @@ public struct Applier: Sendable {
             // calls are in flight, so a slot that frees starts its call without waiting for the
             // disk (see `JournalWriter`). At most `parallelism` changes ahead.
             var committedAhead = pending.startIndex
-            func commitAhead() async {
+            /// Commits the first intent of each of the next `count` changes in line.
+            func commitAhead(_ count: Int) async {
                 committedAhead = max(committedAhead, pending.startIndex)
-                let end = min(pending.endIndex, pending.startIndex + settings.parallelism)
+                let end = min(pending.endIndex, pending.startIndex + count)
                 while committedAhead < end, !interruption.isRaised {
                     let change = pending[committedAhead]
                     committedAhead += 1
@@ -101,8 +102,9 @@ public struct Applier: Sendable {
                     }
                 }
             }
+            // The first wave's intents go with the next wave's: one commit carries them all.
+            await commitAhead(2 * settings.parallelism)
             startNext()
-            await commitAhead()
             while let (change, failure) = await group.next() {
                 running -= 1
                 if let failure {
@@ -113,7 +115,7 @@ public struct Applier: Sendable {
                     report.completed[change.action, default: 0] += 1
                 }
                 startNext()
-                await commitAhead()
+                await commitAhead(settings.parallelism)
             }
         }
         await journal.settleUnclaimed()

@@ -115,7 +115,9 @@ public final class StateStore: @unchecked Sendable {
         do throws(StateError) {
             let connection = try SQLiteConnection(path: temporary)
             defer { connection.close() }
-            try connection.execute("PRAGMA synchronous = FULL")
+            // Nobody sees this file until the rename, after it is synced whole: a crash before
+            // leaves a leftover the next creation removes. So no journal and no sync per step.
+            try connection.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
             var generator = SystemRandomNumberGenerator()
             let salt = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
             try connection.inTransaction { () throws(StateError) in
