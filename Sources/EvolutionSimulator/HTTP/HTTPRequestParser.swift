@@ -179,10 +179,12 @@ struct HTTPRequestParser {
             start += 2
         }
         scanFrom = max(scanFrom, start)
+        // Like llhttp, reject at once a stream that cannot start with a method (a TLS
+        // ClientHello sent to the plain port, say) rather than wait for a line end. Checked
+        // before anything else, complete head or not, so the error does not depend on how the
+        // bytes arrive (fuzz input `non-method-bytes-early-400-split`).
+        if !methodPrefixIsPlausible() { throw .malformed("invalid method") }
         guard let end = findHeaderEnd() else {
-            // Like llhttp, reject at once a stream that cannot start with a method (a TLS
-            // ClientHello sent to the plain port, say) rather than wait for a line end.
-            if !methodPrefixIsPlausible() { throw .malformed("invalid method") }
             // Up to 3 bytes of the blank line may have arrived: they are not part of the head.
             if buffer.count - start > limits.maxHeaderBytes + 3 { throw .headersTooLarge }
             scanFrom = max(start, buffer.count - 3)
@@ -292,12 +294,12 @@ struct HTTPRequestParser {
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self).trimmingWhitespace())
     }
 
-    /// Whether the bytes of an incomplete head can still begin with a known method.
+    /// Whether the bytes so far can begin with a known method: what comes before the first space
+    /// or CR (or all there is) is a prefix of one. More bytes never turn a "no" into a "yes".
     private func methodPrefixIsPlausible() -> Bool {
         var prefix: [UInt8] = []
         var index = start
-        while index < buffer.count, buffer[index] != 0x20, prefix.count <= Self.longestMethod {
-            if buffer[index] == 0x0D && prefix.isEmpty { return true }  // part of a leading empty line
+        while index < buffer.count, buffer[index] != 0x20, buffer[index] != 0x0D, prefix.count <= Self.longestMethod {
             prefix.append(buffer[index])
             index += 1
         }
