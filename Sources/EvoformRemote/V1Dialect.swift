@@ -180,6 +180,7 @@ enum V1Dialect: Dialect {
         where body[chatwootKeys[field]!] == nil {
             body[chatwootKeys[field]!] = .bool(false)
         }
+        body["auto_create"] = .bool(input.turnsChatwootOn)
         return body
     }
 }

@@ -176,6 +176,7 @@ enum V2Dialect: Dialect {
         where body[chatwootKeys[field]!] == nil {
             body[chatwootKeys[field]!] = .bool(false)
         }
+        body["autoCreate"] = .bool(input.turnsChatwootOn)
         if !input.enabled, accountID == nil || token == nil || url == nil, body["signMsg"] == .bool(false) {
             // With only the seven required keys, 2.3 rejects empty strings ("cannot be empty");
             // one more key (harmless: `signMsg: false` forces it to null anyway) lifts the rule.

@@ -78,6 +78,10 @@ struct SetInput: Sendable {
     var secrets: [Field: Secret]
     /// For the webhook and Chatwoot: whether the body enables the group.
     var enabled: Bool
+    /// Chatwoot: the set turns it on where it was not (absent, or disabled). Only then is the
+    /// server asked to provision the inbox (`auto_create`), as a create with Chatwoot does; on
+    /// any other update that would post another bot conversation.
+    var turnsChatwootOn = false
 
     init(
         group: FieldGroup, name: InstanceName, desired: InstanceConfiguration, desiredSecrets: [Field: Secret],
@@ -107,6 +111,7 @@ struct SetInput: Sendable {
             enabled = flag(wanted[.chatwootEnabled])
                 ?? (namesEssentials ? true : flag(current?.configuration[.chatwootEnabled]) ?? true)
             values[.chatwootEnabled] = .bool(enabled)
+            turnsChatwootOn = enabled && flag(current?.configuration[.chatwootEnabled]) != true
         default:
             enabled = true
         }

@@ -130,6 +130,9 @@ public final class EvolutionSimulator: Sendable {
     /// The most API requests in flight at once since the log was last reset.
     public func maxConcurrentRequests() async -> Int { engine.maxConcurrentRequests() }
 
+    /// How many times the Chatwoot inbox bootstrap ran for `name` (see `SimulatedInstance`).
+    public func chatwootBootstraps(of name: String) async -> Int { engine.chatwootBootstraps(of: name) }
+
     public func instanceNames() async -> [String] {
         engine.names()
     }

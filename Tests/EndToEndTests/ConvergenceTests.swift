@@ -74,6 +74,34 @@ import Testing
         await harness.stop()
     }
 
+    /// Chatwoot added to an existing instance gets its inbox provisioned, as a create with
+    /// Chatwoot does; changing it afterwards does not provision again (each bootstrap posts a bot
+    /// conversation).
+    @Test(arguments: versions)
+    func chatwootEnabledLaterIsProvisionedOnceLikeAtCreate(version: SimulatedAPIVersion) async throws {
+        let harness = try await Harness.start(version)
+        let chatwoot = #", "chatwoot_account_id": 3, "chatwoot_token": "${CW_TOKEN}", "chatwoot_url": "https://chatwoot.example.com", "chatwoot_sign_msg": "#
+        let environment = ["CW_TOKEN": "e2e-cw-token"]
+        // inst0 gets Chatwoot at create, inst1 later.
+        try harness.write(manifest: Harness.fleet(2) { $0 == 0 ? chatwoot + "true" : "" })
+        #expect(try harness.run(["apply", "--auto-approve"], environment: environment).status == 0)
+        #expect(await harness.simulator.chatwootBootstraps(of: "inst0") == 1)
+        #expect(await harness.simulator.chatwootBootstraps(of: "inst1") == 0)
+
+        try harness.write(manifest: Harness.fleet(2) { _ in chatwoot + "true" })
+        let enable = try harness.run(["apply", "--auto-approve"], environment: environment)
+        #expect(enable.status == 0, "\(enable.error)")
+        #expect(await harness.simulator.chatwootBootstraps(of: "inst1") == 1)
+
+        try harness.write(manifest: Harness.fleet(2) { _ in chatwoot + "false" })
+        let change = try harness.run(["apply", "--auto-approve"], environment: environment)
+        #expect(change.status == 0, "\(change.error)")
+        #expect(await harness.simulator.chatwootBootstraps(of: "inst0") == 1)
+        #expect(await harness.simulator.chatwootBootstraps(of: "inst1") == 1)
+        try await assertConverged(harness, environment: environment)
+        await harness.stop()
+    }
+
     @Test(arguments: versions)
     func savedPlanIsAppliedAndAStaleOneRefused(version: SimulatedAPIVersion) async throws {
         let harness = try await Harness.start(version)

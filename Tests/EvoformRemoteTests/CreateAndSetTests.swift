@@ -199,14 +199,14 @@ import Testing
             v1
                 == [
                     "enabled": true, "account_id": "3", "token": "cw-token", "url": "https://chatwoot.example.com",
-                    "sign_msg": true, "reopen_conversation": false, "conversation_pending": false,
+                    "sign_msg": true, "reopen_conversation": false, "conversation_pending": false, "auto_create": true,
                 ])
         let v2 = try await sentBody(.v2, .chatwoot, desired: chatwootDesired, secrets: secrets, current: nil)
         #expect(
             v2
                 == [
                     "enabled": true, "accountId": "3", "token": "cw-token", "url": "https://chatwoot.example.com",
-                    "signMsg": true, "reopenConversation": false, "conversationPending": false,
+                    "signMsg": true, "reopenConversation": false, "conversationPending": false, "autoCreate": true,
                 ])
     }
 
@@ -221,6 +221,23 @@ import Testing
         #expect(body["nameInbox"] == "box")
         #expect(body["reopenConversation"] == true)
         #expect(body["enabled"] == true)
+        // Already on: no second inbox bootstrap (a bot conversation each time).
+        #expect(body["autoCreate"] == false)
+    }
+
+    @Test(arguments: [APIVersionChoice.v1, .v2])
+    func chatwootIsProvisionedOnlyWhenASetTurnsItOn(version: APIVersionChoice) async throws {
+        let key = version == .v1 ? "auto_create" : "autoCreate"
+        let secrets: [Field: Secret] = [.chatwootToken: Secret("cw-token")]
+        let off = ObservedInstance(name: "sales01", configuration: InstanceConfiguration([.chatwootEnabled: .bool(false)]))
+        let on = ObservedInstance(
+            name: "sales01", configuration: chatwootDesired.merging([.chatwootEnabled: .bool(true)]), secrets: secrets)
+        let turningOn = try await sentBody(version, .chatwoot, desired: chatwootDesired, secrets: secrets, current: off)
+        #expect(turningOn[key] == true)
+        let changing = try await sentBody(
+            version, .chatwoot, desired: chatwootDesired.merging([.chatwootSignMsg: .bool(false)]), secrets: secrets,
+            current: on)
+        #expect(changing[key] == false)
     }
 
     @Test func disablingChatwootSendsTheSevenRequiredKeys() async throws {
@@ -237,7 +254,7 @@ import Testing
             v2
                 == [
                     "enabled": false, "accountId": "", "token": "", "url": "", "signMsg": false,
-                    "reopenConversation": false, "conversationPending": false, "signDelimiter": nil,
+                    "reopenConversation": false, "conversationPending": false, "signDelimiter": nil, "autoCreate": false,
                 ])
     }
 

@@ -34,6 +34,10 @@ struct SimulatedInstance: Sendable {
     var profileName: String?
     var webhook: WireObject?
     var chatwoot: WireObject?
+    /// How many times the Chatwoot inbox bootstrap ran (an API inbox, the bot contact, a
+    /// conversation with `init`): at a create with Chatwoot (v1 always, v2 unless
+    /// `chatwootAutoCreate: false`) and at each `chatwoot/set` enabling it with auto-create.
+    var chatwootBootstraps = 0
     var settings: WireObject?
     var createdAt: Date
     var updatedAt: Date

@@ -22,6 +22,8 @@ extension SimulatorEngine {
         }
     }
 
+    func chatwootBootstraps(of name: String) -> Int { withLock { instances[name]?.chatwootBootstraps ?? 0 } }
+
     func names() -> [String] {
         withLock {
             purgeExpiredRemovals()

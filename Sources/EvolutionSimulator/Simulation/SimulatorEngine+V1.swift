@@ -134,6 +134,7 @@ extension SimulatorEngine {
             chatwoot["days_limit_import_messages"] = JavaScript.coalesce(body["chatwoot_days_limit_import_messages"], 60)
             chatwoot["auto_create"] = true
             instances[name]?.chatwoot = chatwoot
+            instances[name]?.chatwootBootstraps += 1
 
             var chatwootBlock = WireObject()
             chatwootBlock["enabled"] = true
@@ -352,6 +353,9 @@ extension SimulatorEngine {
         }
         if !JavaScript.isTruthy(data["name_inbox"]) { data["name_inbox"] = .string(context.instanceName) }
         instances[context.instanceName]?.chatwoot = data
+        if data["enabled"] == .bool(true), data["auto_create"] == .bool(true) {
+            instances[context.instanceName]?.chatwootBootstraps += 1
+        }
         var response = data
         response["webhook_url"] = .string(chatwootWebhookURL(context.instanceName))
         return APIOutcome(status: 201, body: .object(response))

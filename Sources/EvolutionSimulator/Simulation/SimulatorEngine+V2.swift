@@ -124,6 +124,7 @@ extension SimulatorEngine {
             data["logo"] = body["chatwootLogo"]
             data["autoCreate"] = .bool(body["chatwootAutoCreate"] != .bool(false))
             storeV2Chatwoot(data, for: name)
+            if data["autoCreate"] == .bool(true) { instances[name]?.chatwootBootstraps += 1 }
 
             var block = WireObject()
             block["enabled"] = true
@@ -394,6 +395,9 @@ extension SimulatorEngine {
         }
         if !JavaScript.isTruthy(data["nameInbox"]) { data["nameInbox"] = .string(context.instanceName) }
         storeV2Chatwoot(data, for: context.instanceName)
+        if data["enabled"] == .bool(true), data["autoCreate"] == .bool(true) {
+            instances[context.instanceName]?.chatwootBootstraps += 1
+        }
         var response = data
         response["webhook_url"] = .string(chatwootWebhookURL(context.instanceName))
         return APIOutcome(status: 201, body: .object(response))
