@@ -67,17 +67,26 @@ struct StateCommand: Command {
     }
 
     /// Opens the state for a subcommand; nil when there is no state file (an empty state).
-    private static func open(_ arguments: ParsedArguments, context: CommandContext, subcommand: String) throws -> StateStore? {
+    /// `readOnly` (`list`, `show`): while another run holds the state, read what it has committed
+    /// so far without the lock (as Terraform's `state list` does not lock), and say so.
+    private static func open(
+        _ arguments: ParsedArguments, context: CommandContext, subcommand: String, readOnly: Bool = false
+    ) throws -> StateStore? {
         do {
             return try context.openState(arguments, command: name, operation: "state \(subcommand)", createIfMissing: false)
         } catch StateError.missing {
             return nil
+        } catch StateError.locked(let holder, _) where readOnly {
+            let store = try StateStore.openSnapshot(at: try context.stateURL(arguments, command: name), heldBy: holder)
+            let who = holder.map { "the state is held by \($0.summary)" } ?? "another run holds the state"
+            context.standardError.line("Note: \(who); showing what it has committed so far.")
+            return store
         }
     }
 
     private static func list(_ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
         var names: [String] = []
-        if let store = try open(arguments, context: context, subcommand: "list") {
+        if let store = try open(arguments, context: context, subcommand: "list", readOnly: true) {
             defer { store.close() }
             names = try store.instances().map(\.name.rawValue)
         }
@@ -90,7 +99,7 @@ struct StateCommand: Command {
     }
 
     private static func show(_ name: InstanceName, _ arguments: ParsedArguments, context: CommandContext) throws -> ExitStatus {
-        guard let store = try open(arguments, context: context, subcommand: "show") else {
+        guard let store = try open(arguments, context: context, subcommand: "show", readOnly: true) else {
             throw StateError.notFound(name, didYouMean: nil)
         }
         defer { store.close() }

@@ -15,10 +15,10 @@ final class SQLiteConnection {
     /// More distinct statements than this are finalised after use instead of kept.
     private static let keptLimit = 64
 
-    /// Opens an existing file, or creates one when `create` is set.
-    init(path: String, create: Bool = false) throws(StateError) {
+    /// Opens an existing file, or creates one when `create` is set; `readOnly` never writes.
+    init(path: String, create: Bool = false, readOnly: Bool = false) throws(StateError) {
         self.path = path
-        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         if create { flags |= SQLITE_OPEN_CREATE }
         var opened: OpaquePointer?
         let code = sqlite3_open_v2(path, &opened, flags, nil)

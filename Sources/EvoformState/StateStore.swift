@@ -24,7 +24,7 @@ public final class StateStore: @unchecked Sendable {
 
     private init(
         url: URL, operation: String, lineage: String, salt: [UInt8], serial: Int, now: @escaping @Sendable () -> Date,
-        connection: SQLiteConnection, lock: StateLock
+        connection: SQLiteConnection, lock: StateLock?
     ) {
         self.url = url
         self.operation = operation
@@ -88,6 +88,44 @@ public final class StateStore: @unchecked Sendable {
             }
         } catch {
             lock.release()
+            throw error
+        }
+    }
+
+    /// Opens the state to read only, without the run lock, while another run holds it (the
+    /// reader of `state list` during an apply): SQLite's WAL lets it read the last committed
+    /// version while the other run writes. Nothing is written, created or migrated; a state whose
+    /// schema is not the current one is `.locked` (it can only be read once migrated, by a run
+    /// that holds the lock). Writing through the returned store is an error.
+    public static func openSnapshot(
+        at url: URL, heldBy holder: LockHolder?, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws(StateError) -> StateStore {
+        let path = url.path
+        switch try StateFiles.entry(at: path) {
+        case .absent: throw StateError.missing(path: path)
+        case .file(size: 0):
+            throw StateError.corrupt(path: path, detail: "the file is empty (0 bytes); evoform never writes an empty state")
+        case .file: break
+        case .other: throw StateError.io(path: path, detail: "it is not a regular file")
+        }
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        do throws(StateError) {
+            let version = try StateSchema.userVersion(connection)
+            guard version <= StateSchema.currentVersion else {
+                throw StateError.newerVersion(path: path, found: version, supported: StateSchema.currentVersion)
+            }
+            guard version == StateSchema.currentVersion else { throw StateError.locked(holder: holder, statePath: path) }
+            let meta = try connection.queryFirst("SELECT lineage, salt, serial FROM state_meta WHERE singleton = 1") { row in
+                Meta(lineage: row.text(0), salt: row.blob(1), serial: Int(row.integer(2)))
+            }
+            guard let meta, meta.salt.count == 32, !meta.lineage.isEmpty else {
+                throw StateError.corrupt(path: path, detail: "its lineage and salt are missing")
+            }
+            return StateStore(
+                url: url, operation: "read", lineage: meta.lineage, salt: meta.salt, serial: meta.serial, now: now,
+                connection: connection, lock: nil)
+        } catch {
+            connection.close()
             throw error
         }
     }

@@ -59,11 +59,32 @@ struct StateLockEndToEndTests {
         let since = Date(timeIntervalSince1970: 1_700_000_000)
         let holder = try StateStore.open(at: statePath, operation: "apply", now: { since })
         defer { holder.close() }
-        let (process, output) = try start(["state", "list"])
+        let (process, output) = try start(["state", "rm", "sales01"])
         #expect(waitForExit(process, output: output) == 3)
         let message = output.text(\.standardError)
         #expect(message.contains("pid \(getpid()) on host \(ProcessIdentity.hostName)"))
         #expect(message.contains("(user \(ProcessIdentity.userName)), running \"apply\" since 2023-11-14T22:13:20Z"))
+    }
+
+    @Test("state list and show read what the holder has committed, without waiting, and say so")
+    func readersDoNotWait() throws {
+        let holder = try StateStore.open(at: statePath, operation: "apply")
+        defer { holder.close() }
+        var configuration = InstanceConfiguration()
+        configuration[.qrcode] = .bool(true)
+        try holder.record(ManagedInstance(name: "sales01", serverURL: "http://127.0.0.1:1", apiVersion: .v1, configuration: configuration))
+        let (list, listOutput) = try start(["state", "list"])
+        #expect(waitForExit(list, output: listOutput) == 0)
+        #expect(listOutput.text(\.standardOutput) == "sales01\n")
+        #expect(listOutput.text(\.standardError).contains("Note: the state is held by pid \(getpid())"))
+        let (show, showOutput) = try start(["state", "show", "sales01", "--json"])
+        #expect(waitForExit(show, output: showOutput) == 0)
+        #expect(showOutput.text(\.standardOutput).contains("\"sales01\""))
+        // The holder still holds it, and writes on.
+        try holder.record(ManagedInstance(name: "sales02", serverURL: "http://127.0.0.1:1", apiVersion: .v1, configuration: configuration))
+        let (again, againOutput) = try start(["state", "list"])
+        #expect(waitForExit(again, output: againOutput) == 0)
+        #expect(againOutput.text(\.standardOutput) == "sales01\nsales02\n")
     }
 
     @Test("with --lock-timeout a second run waits, then proceeds once the holder is done")

@@ -178,13 +178,17 @@ struct StateCommandTests {
     func locked() async throws {
         let holder = try StateStore.open(at: directory.defaultState, operation: "apply")
         defer { holder.close() }
-        let result = await evoform(["state", "list"], in: directory)
+        let result = await evoform(["state", "rm", "sales01"], in: directory)
         #expect(result.status == .locked)
         #expect(result.standardError.contains("is locked by pid \(getpid()) on host "))
         #expect(result.standardError.contains("running \"apply\" since "))
-        let waited = await evoform(["state", "list", "--lock-timeout", "200ms"], in: directory)
+        let waited = await evoform(["state", "rm", "sales01", "--lock-timeout", "200ms"], in: directory)
         #expect(waited.status == .locked)
         #expect(waited.standardError.contains("Waiting up to 200ms for the state lock held by pid \(getpid())"))
+        // Readers do not need the lock: they read what the holder has committed, and say so.
+        let list = await evoform(["state", "list"], in: directory)
+        #expect(list.status == .success)
+        #expect(list.standardError.hasPrefix("Note: the state is held by pid \(getpid()) on host "))
     }
 
     @Test("a damaged state is a clear error naming the file and the backup")
@@ -267,7 +271,7 @@ struct ForceUnlockCommandTests {
         let declined = await evoform(["force-unlock"], in: directory, answers: ["no"], inputIsTerminal: true)
         #expect(declined.status == .locked)
         #expect(declined.standardOutput.contains("Type 'yes' to break the lock"))
-        #expect(await evoform(["state", "list"], in: directory).status == .locked)
+        #expect(await evoform(["state", "rm", "nothing-here"], in: directory).status == .locked)
 
         let confirmed = await evoform(["force-unlock"], in: directory, answers: ["yes"], inputIsTerminal: true)
         #expect(confirmed.status == .success)
