@@ -1,5 +1,9 @@
 import Foundation
 
+#if os(Linux)
+    import SystemOpenSSL
+#endif
+
 /// Chooses the transport for a server, on Linux:
 /// - plain `http`: `SocketHTTPTransport` (a few system calls per request), unless a proxy is
 ///   configured in the environment (libcurl honours it; the socket transport does not) or
@@ -7,17 +11,22 @@ import Foundation
 /// - `https` with `insecure`: `SocketHTTPTransport` with OpenSSL and no certificate check,
 ///   because corelibs-foundation's URLSession cannot turn verification off;
 /// - `https` with a `caFile`: `SocketHTTPTransport` verifying against that file and the host name;
-/// - other `https`: `URLSessionTransport` (the system's trust store, through libcurl).
+/// - other `https`: `SocketHTTPTransport` verifying against the system's trust store and the host
+///   name, unless a proxy for https is configured or `EVOFORM_HTTP_TRANSPORT=urlsession` asks for
+///   URLSession: then `URLSessionTransport` (libcurl, the same trust store).
 /// Elsewhere always `URLSessionTransport`.
 public enum HTTPTransportFactory {
-    /// The variable that forces `URLSessionTransport` (`urlsession`) for plain-http URLs.
+    /// The variable that forces `URLSessionTransport` (`urlsession`) for plain-http URLs and for
+    /// https verified against the system's trust store.
     public static let overrideVariable = "EVOFORM_HTTP_TRANSPORT"
 
     public static func transport(
         for endpoint: ServerEndpoint, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> any HTTPTransport {
         #if os(Linux)
-            if let verification = socketTLSVerification(for: endpoint) { return SocketHTTPTransport(tls: verification) }
+            if let verification = socketTLSVerification(for: endpoint, environment: environment) {
+                return SocketHTTPTransport(tls: verification)
+            }
         #endif
         if usesSockets(endpoint.url, environment: environment) { return SocketHTTPTransport() }
         return URLSessionTransport(insecure: endpoint.insecure)
@@ -27,22 +36,29 @@ public enum HTTPTransportFactory {
     public static func usesSockets(_ url: URL, environment: [String: String]) -> Bool {
         #if os(Linux)
             guard url.scheme?.lowercased() == "http" else { return false }
-            if environment[overrideVariable]?.lowercased() == "urlsession" { return false }
-            let proxyVariables = ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
-            return !proxyVariables.contains { !(environment[$0] ?? "").isEmpty }
+            if prefersURLSession(environment) { return false }
+            return proxyVariable(forScheme: "http", environment: environment) == nil
         #else
             return false
         #endif
     }
 
-    /// The TLS setting with which `SocketHTTPTransport` serves this endpoint (Linux): for an
-    /// `https` URL with `insecure`, accepting any certificate (it wins, as curl's `-k` does); with
-    /// a `caFile`, verifying against it. Nil: URLSession handles it.
-    public static func socketTLSVerification(for endpoint: ServerEndpoint) -> TLSVerification? {
+    /// The TLS setting with which `SocketHTTPTransport` serves this endpoint (Linux), for an
+    /// `https` URL: with `insecure`, accepting any certificate (it wins, as curl's `-k` does);
+    /// with a `caFile`, verifying against it; otherwise verifying against the system's trust
+    /// store, unless a proxy for https is set or `EVOFORM_HTTP_TRANSPORT=urlsession`. Nil:
+    /// URLSession handles it.
+    public static func socketTLSVerification(
+        for endpoint: ServerEndpoint, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> TLSVerification? {
         #if os(Linux)
             guard endpoint.url.scheme?.lowercased() == "https" else { return nil }
             if endpoint.insecure { return .acceptAnyCertificate }
-            return endpoint.caFile.map { .certificateAuthorities(file: $0) }
+            if let file = endpoint.caFile { return .certificateAuthorities(file: file) }
+            if prefersURLSession(environment) || proxyVariable(forScheme: "https", environment: environment) != nil {
+                return nil
+            }
+            return .systemTrustStore
         #else
             return nil
         #endif
@@ -55,10 +71,20 @@ public enum HTTPTransportFactory {
         for endpoint: ServerEndpoint, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
         #if os(Linux)
-            guard let verification = socketTLSVerification(for: endpoint) else { return nil }
-            let setting = verification == .acceptAnyCertificate ? "--insecure (server.insecure)" : "--ca-file (server.caFile)"
-            let proxyVariables = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
-            if let proxy = proxyVariables.first(where: { !(environment[$0] ?? "").isEmpty }) {
+            guard let verification = socketTLSVerification(for: endpoint, environment: environment) else { return nil }
+            let setting: String
+            switch verification {
+            case .acceptAnyCertificate: setting = "--insecure (server.insecure)"
+            case .certificateAuthorities: setting = "--ca-file (server.caFile)"
+            case .systemTrustStore:
+                // The default path: only OpenSSL itself can be missing (a missing or empty store
+                // makes every handshake fail, with that reason). The store is read once, by the
+                // transport.
+                guard case .failure(let unavailable) = OpenSSLLibrary.shared else { return nil }
+                return "https cannot be used: \(unavailable.reason); "
+                    + "or set \(overrideVariable)=urlsession to verify through libcurl instead"
+            }
+            if let proxy = proxyVariable(forScheme: "https", environment: environment) {
                 return "\(setting) connects to the server directly and cannot go through the proxy "
                     + "set in \(proxy); unset it for this run, or trust the server's CA in the system store instead"
             }
@@ -74,5 +100,17 @@ public enum HTTPTransportFactory {
             }
             return nil
         #endif
+    }
+
+    /// Whether `EVOFORM_HTTP_TRANSPORT=urlsession` asks for URLSession.
+    static func prefersURLSession(_ environment: [String: String]) -> Bool {
+        environment[overrideVariable]?.lowercased() == "urlsession"
+    }
+
+    /// The first non-empty proxy variable libcurl would use for a URL of this scheme (`http` or
+    /// `https`), or nil.
+    static func proxyVariable(forScheme scheme: String, environment: [String: String]) -> String? {
+        let variables = ["\(scheme)_proxy", "\(scheme.uppercased())_PROXY", "all_proxy", "ALL_PROXY"]
+        return variables.first { !(environment[$0] ?? "").isEmpty }
     }
 }

@@ -25,8 +25,8 @@ import Foundation
 /// - one deadline (`timeoutSeconds`) covers connecting, sending and receiving;
 /// - blocking calls run on dedicated threads (`BlockingExecutor`), never on the cooperative pool.
 ///
-/// Verified `https` without a CA file, and any run with a proxy configured in the environment,
-/// use `URLSessionTransport` instead: see `HTTPTransportFactory`.
+/// A run with a proxy configured in the environment uses `URLSessionTransport` instead (except
+/// for `--insecure` and `--ca-file`, which it refuses): see `HTTPTransportFactory`.
 public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     #if os(Linux)
         private let pool: IdleConnectionPool

@@ -2,15 +2,18 @@
     import Glibc
     import SystemOpenSSL
 
-    /// One OpenSSL client context (`SSL_CTX`): the verification rule and the CA file, loaded once
-    /// per transport and shared by its connections (OpenSSL allows concurrent `SSL_new` on it).
+    /// One OpenSSL client context (`SSL_CTX`): the verification rule and the trusted CAs (a CA
+    /// file, or the system's trust store), loaded once per transport and shared by its
+    /// connections (OpenSSL allows concurrent `SSL_new` on it).
     final class TLSClientContext: @unchecked Sendable {
         let library: OpenSSLLibrary
         let verification: TLSVerification
         private let context: OpaquePointer
 
         /// Loads OpenSSL (once per process) and prepares the context. A missing library or an
-        /// unreadable CA file is a `.tls` failure whose detail says what is missing.
+        /// unreadable CA file is a `.tls` failure whose detail says what is missing. (A missing
+        /// or empty system store is not: OpenSSL then trusts nothing, and every handshake fails
+        /// with "unable to get local issuer certificate", as curl's would.)
         init(verification: TLSVerification) throws(TransportFailure) {
             let library: OpenSSLLibrary
             switch OpenSSLLibrary.shared {
@@ -33,6 +36,15 @@
                     library.SSL_CTX_free(context)
                     throw TransportFailure(
                         kind: .tls, detail: "cannot load the CA file \(file): \(reason) (it must hold PEM certificates)")
+                }
+                library.SSL_CTX_set_verify(context, OpenSSLLibrary.SSL_VERIFY_PEER, nil)
+            case .systemTrustStore:
+                // Reads SSL_CERT_FILE / SSL_CERT_DIR now, and the default CA file (not the
+                // hashed directory, looked up per certificate) into the context.
+                guard library.SSL_CTX_set_default_verify_paths(context) == 1 else {
+                    let reason = library.drainErrorText()
+                    library.SSL_CTX_free(context)
+                    throw TransportFailure(kind: .tls, detail: "OpenSSL could not load the system's trust store: \(reason)")
                 }
                 library.SSL_CTX_set_verify(context, OpenSSLLibrary.SSL_VERIFY_PEER, nil)
             }
@@ -58,7 +70,7 @@
                         UnsafeMutableRawPointer(mutating: name))
                 }
             }
-            if case .certificateAuthorities = verification {
+            if verification.verifiesCertificate {
                 let expected =
                     isAddress
                     ? library.X509_VERIFY_PARAM_set1_ip_asc(library.SSL_get0_param(ssl), host)
@@ -68,7 +80,7 @@
                     throw TransportFailure(kind: .tls, detail: "OpenSSL refused the host name \(host) for verification")
                 }
             }
-            guard let session = TLSSession(ssl: ssl, library: library, verifies: verification != .acceptAnyCertificate) else {
+            guard let session = TLSSession(ssl: ssl, library: library, verifies: verification.verifiesCertificate) else {
                 library.SSL_free(ssl)
                 throw TransportFailure(kind: .tls, detail: "OpenSSL could not allocate memory buffers")
             }

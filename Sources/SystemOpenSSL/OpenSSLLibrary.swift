@@ -28,6 +28,9 @@
         /// The callback argument is always nil here.
         public let SSL_CTX_set_verify: @convention(c) (OpaquePointer?, Int32, OpaquePointer?) -> Void
         public let SSL_CTX_load_verify_locations: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32
+        /// The system's trust store: OpenSSL's default CA file and directory, or `SSL_CERT_FILE` /
+        /// `SSL_CERT_DIR` when set (read from the environment when this runs).
+        public let SSL_CTX_set_default_verify_paths: @convention(c) (OpaquePointer?) -> Int32
         public let SSL_CTX_use_certificate_chain_file: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
         public let SSL_CTX_use_PrivateKey_file: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32
         public let SSL_CTX_check_private_key: @convention(c) (OpaquePointer?) -> Int32
@@ -139,6 +142,7 @@
             SSL_CTX_free = try symbol("SSL_CTX_free")
             SSL_CTX_set_verify = try symbol("SSL_CTX_set_verify")
             SSL_CTX_load_verify_locations = try symbol("SSL_CTX_load_verify_locations")
+            SSL_CTX_set_default_verify_paths = try symbol("SSL_CTX_set_default_verify_paths")
             SSL_CTX_ctrl = try symbol("SSL_CTX_ctrl")
             SSL_new = try symbol("SSL_new")
             SSL_free = try symbol("SSL_free")
