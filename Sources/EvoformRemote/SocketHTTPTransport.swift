@@ -47,6 +47,17 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         #endif
     }
 
+    #if os(Linux)
+        /// A transport verifying against the system's trust store loaded as `trustStore` says
+        /// (instead of as `SystemTrustStore.current` chooses).
+        init(maximumIdle: Duration = .seconds(2), trustStore: SystemTrustStore) {
+            pool = IdleConnectionPool(maximumIdle: maximumIdle)
+            tls = Result { () throws(TransportFailure) in
+                try TLSClientContext(verification: .systemTrustStore, trustStore: trustStore)
+            }
+        }
+    #endif
+
     public func send(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
         #if os(Linux)
             let pool = self.pool

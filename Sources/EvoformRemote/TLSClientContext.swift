@@ -14,7 +14,9 @@
         /// unreadable CA file is a `.tls` failure whose detail says what is missing. (A missing
         /// or empty system store is not: OpenSSL then trusts nothing, and every handshake fails
         /// with "unable to get local issuer certificate", as curl's would.)
-        init(verification: TLSVerification) throws(TransportFailure) {
+        ///
+        /// - Parameter trustStore: how `.systemTrustStore` is loaded; nil: `SystemTrustStore.current`.
+        init(verification: TLSVerification, trustStore: SystemTrustStore? = nil) throws(TransportFailure) {
             let library: OpenSSLLibrary
             switch OpenSSLLibrary.shared {
             case .success(let loaded): library = loaded
@@ -39,9 +41,16 @@
                 }
                 library.SSL_CTX_set_verify(context, OpenSSLLibrary.SSL_VERIFY_PEER, nil)
             case .systemTrustStore:
-                // Reads SSL_CERT_FILE / SSL_CERT_DIR now, and the default CA file (not the
-                // hashed directory, looked up per certificate) into the context.
-                guard library.SSL_CTX_set_default_verify_paths(context) == 1 else {
+                let loaded: Int32
+                switch trustStore ?? SystemTrustStore.current(library) {
+                case .openSSLDefaults:
+                    // Reads SSL_CERT_FILE / SSL_CERT_DIR now, and the default CA file (not the
+                    // hashed directory, looked up per certificate) into the context.
+                    loaded = library.SSL_CTX_set_default_verify_paths(context)
+                case .hashedDirectory(let directory):
+                    loaded = library.SSL_CTX_load_verify_locations(context, nil, directory)
+                }
+                guard loaded == 1 else {
                     let reason = library.drainErrorText()
                     library.SSL_CTX_free(context)
                     throw TransportFailure(kind: .tls, detail: "OpenSSL could not load the system's trust store: \(reason)")

@@ -61,6 +61,11 @@
         public let ERR_error_string_n: @convention(c) (UInt, UnsafeMutablePointer<CChar>?, Int) -> Void
         public let X509_verify_cert_error_string: @convention(c) (Int) -> UnsafePointer<CChar>?
         public let X509_VERIFY_PARAM_set1_ip_asc: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
+        /// The system's hashed CA directory, e.g. `/usr/lib/ssl/certs`.
+        public let X509_get_default_cert_dir: @convention(c) () -> UnsafePointer<CChar>?
+        /// The variables that replace the default CA directory and file: `SSL_CERT_DIR`, `SSL_CERT_FILE`.
+        public let X509_get_default_cert_dir_env: @convention(c) () -> UnsafePointer<CChar>?
+        public let X509_get_default_cert_file_env: @convention(c) () -> UnsafePointer<CChar>?
 
         // Constants from <openssl/ssl.h> and <openssl/tls1.h>; stable across 1.1 and 3.
         public static let SSL_ERROR_SSL: Int32 = 1
@@ -168,6 +173,9 @@
             ERR_error_string_n = try symbol("ERR_error_string_n")
             X509_verify_cert_error_string = try symbol("X509_verify_cert_error_string")
             X509_VERIFY_PARAM_set1_ip_asc = try symbol("X509_VERIFY_PARAM_set1_ip_asc")
+            X509_get_default_cert_dir = try symbol("X509_get_default_cert_dir")
+            X509_get_default_cert_dir_env = try symbol("X509_get_default_cert_dir_env")
+            X509_get_default_cert_file_env = try symbol("X509_get_default_cert_file_env")
         }
     }
 

@@ -3,6 +3,7 @@
     import EvolutionSimulator
     import Foundation
     import Glibc
+    import SystemOpenSSL
     import Testing
 
     @testable import EvoformRemote
@@ -21,6 +22,9 @@
             let previous = getenv("SSL_CERT_FILE").map { String(cString: $0) }
             let transports = files.map { file in
                 setenv("SSL_CERT_FILE", TLSTransportTests.fixture(file), 1)
+                if case .success(let library) = OpenSSLLibrary.shared {
+                    #expect(SystemTrustStore.current(library) == .openSSLDefaults)
+                }
                 return SocketHTTPTransport(maximumIdle: .seconds(3600), tls: .systemTrustStore)
             }
             if let previous { setenv("SSL_CERT_FILE", previous, 1) } else { unsetenv("SSL_CERT_FILE") }
@@ -66,6 +70,61 @@
                     }
                 }
                 #expect(await simulator.requestLog().isEmpty)
+            }
+        }
+
+        /// A directory of `<subject hash>.0` files, like /etc/ssl/certs, holding these fixtures.
+        static func hashedDirectory(_ files: [String: String]) throws -> String {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evoform-ca-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            for (name, fixture) in files {
+                try FileManager.default.copyItem(
+                    at: TLSTransportTests.fixtures.appendingPathComponent(fixture), to: directory.appendingPathComponent(name))
+            }
+            return directory.path
+        }
+
+        @Test func aHashedDirectoryIsUsedAloneUnlessTheEnvironmentNamesAStore() throws {
+            let hashed = try Self.hashedDirectory(["8260964d.0": "ca.pem", "README": "README.md"])
+            let flat = try Self.hashedDirectory(["ca-bundle.crt": "ca.pem", "8260964d.pem": "ca.pem", "8260964g.0": "ca.pem"])
+            defer { for path in [hashed, flat] { try? FileManager.default.removeItem(atPath: path) } }
+            #expect(SystemTrustStore.choose(anyVariableSet: false, defaultDirectory: hashed) == .hashedDirectory(hashed))
+            #expect(SystemTrustStore.choose(anyVariableSet: true, defaultDirectory: hashed) == .openSSLDefaults)
+            #expect(SystemTrustStore.choose(anyVariableSet: false, defaultDirectory: flat) == .openSSLDefaults)
+            #expect(SystemTrustStore.choose(anyVariableSet: false, defaultDirectory: hashed + "/missing") == .openSSLDefaults)
+            #expect(SystemTrustStore.choose(anyVariableSet: false, defaultDirectory: nil) == .openSSLDefaults)
+            for name in ["8260964d.0", "002c0b4f.12"] { #expect(SystemTrustStore.isHashedName(name), "\(name)") }
+            for name in ["8260964d.r0", "8260964d", "8260964d.", "ca.pem", "8260964g.0", "8260964d.0.pem", "８260964d.0"] {
+                #expect(!SystemTrustStore.isHashedName(name), "\(name)")
+            }
+        }
+
+        @Test func aHashedDirectoryWithTheTestCAVerifiesWithTheHostCheckAndOneWithoutItRefuses() async throws {
+            // 8260964d and 8614e47f: the subject hashes of ca.pem and other-ca.pem (`openssl x509 -hash`).
+            let trusting = try Self.hashedDirectory(["8260964d.0": "ca.pem"])
+            let other = try Self.hashedDirectory(["8614e47f.0": "other-ca.pem"])
+            defer { for path in [trusting, other] { try? FileManager.default.removeItem(atPath: path) } }
+            let trusted = SocketHTTPTransport(maximumIdle: .seconds(3600), trustStore: .hashedDirectory(trusting))
+            let untrusted = SocketHTTPTransport(trustStore: .hashedDirectory(other))
+            try await support.withSimulator(.v2) { (simulator) async throws in
+                for host in ["127.0.0.1", "localhost"] {
+                    #expect(try await get("https://\(host):\(simulator.port)", over: trusted).status == 200)
+                }
+                do throws(TransportFailure) {
+                    _ = try await get(simulator.baseURL, over: untrusted, method: "POST")
+                    Issue.record("verified against a directory without the test CA")
+                } catch {
+                    #expect(error == TransportFailure(kind: .tls, detail: "certificate verify failed: unable to get local issuer certificate"))
+                }
+                #expect(await simulator.requestLog().count == 2)
+            }
+            try await support.withSimulator(.v2, certificate: "wrong-host") { (simulator) async throws in
+                do throws(TransportFailure) {
+                    _ = try await get("https://localhost:\(simulator.port)", over: trusted)
+                    Issue.record("accepted a certificate for wrong-host.test on localhost")
+                } catch {
+                    #expect(error == TransportFailure(kind: .tls, detail: "certificate verify failed: hostname mismatch"))
+                }
             }
         }
 
