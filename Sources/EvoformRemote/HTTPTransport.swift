@@ -55,13 +55,16 @@ public enum TransportFailureKind: String, Sendable, Hashable, CaseIterable {
     /// The connection closed before the response was complete (the request may have been
     /// processed).
     case connectionLost
+    /// A proxy refused, failed or asked for credentials before anything reached the server
+    /// (the detail names the proxy).
+    case proxy
     /// Anything else.
     case other
 
     /// Whether the server may have received, and acted on, the request.
     public var mayHaveReachedServer: Bool {
         switch self {
-        case .refused, .dns, .tls: false
+        case .refused, .dns, .tls, .proxy: false
         case .timeout, .connectionLost, .other: true
         }
     }

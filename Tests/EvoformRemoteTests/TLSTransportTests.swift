@@ -107,37 +107,21 @@
             }
         }
 
-        @Test func theFactoryRoutesEveryHTTPSToTheSocketTransportUnlessAProxyOrTheOverrideAsksForURLSession() {
+        @Test func theFactoryRoutesEveryURLToTheSocketTransportWithTheRightVerification() {
             let key = Secret("k")
             let insecure = ServerEndpoint(url: URL(string: "https://127.0.0.1:8443")!, apiKey: key, insecure: true)
             let verified = ServerEndpoint(url: URL(string: "https://127.0.0.1:8443")!, apiKey: key)
             let plain = ServerEndpoint(url: URL(string: "http://127.0.0.1:8080")!, apiKey: key, insecure: true)
-            #expect(HTTPTransportFactory.socketTLSVerification(for: insecure, environment: [:]) == .acceptAnyCertificate)
-            #expect(HTTPTransportFactory.socketTLSVerification(for: verified, environment: [:]) == .systemTrustStore)
-            #expect(HTTPTransportFactory.socketTLSVerification(for: plain, environment: [:]) == nil)
-            #expect(HTTPTransportFactory.transport(for: insecure, environment: [:]) is SocketHTTPTransport)
-            #expect(HTTPTransportFactory.transport(for: verified, environment: [:]) is SocketHTTPTransport)
-            #expect(HTTPTransportFactory.tlsSettingsProblem(for: insecure, environment: [:]) == nil)
-            #expect(HTTPTransportFactory.tlsSettingsProblem(for: verified, environment: [:]) == nil)
-
-            // A proxy for https, or the override: URLSession (libcurl honours the proxy, with the same store).
-            for environment in [
-                ["https_proxy": "http://proxy:3128"], ["HTTPS_PROXY": "http://proxy:3128"], ["all_proxy": "socks5://proxy"],
-                ["ALL_PROXY": "socks5://proxy"], ["EVOFORM_HTTP_TRANSPORT": "urlsession"], ["EVOFORM_HTTP_TRANSPORT": "URLSession"],
-            ] {
-                #expect(HTTPTransportFactory.socketTLSVerification(for: verified, environment: environment) == nil, "\(environment)")
-                #expect(HTTPTransportFactory.transport(for: verified, environment: environment) is URLSessionTransport, "\(environment)")
-                #expect(HTTPTransportFactory.tlsSettingsProblem(for: verified, environment: environment) == nil, "\(environment)")
+            #expect(HTTPTransportFactory.socketTLSVerification(for: insecure) == .acceptAnyCertificate)
+            #expect(HTTPTransportFactory.socketTLSVerification(for: verified) == .systemTrustStore)
+            #expect(HTTPTransportFactory.socketTLSVerification(for: plain) == nil)
+            // With or without a proxy: the socket transport (it goes through the proxy itself).
+            for environment in [[:], ["https_proxy": "http://proxy:3128"], ["ALL_PROXY": "http://proxy:3128"]] {
+                for endpoint in [insecure, verified, plain] {
+                    #expect(HTTPTransportFactory.transport(for: endpoint, environment: environment) is SocketHTTPTransport)
+                    #expect(HTTPTransportFactory.connectionSettingsProblem(for: endpoint, environment: environment) == nil)
+                }
             }
-            // A proxy for plain http only, or an empty variable, does not apply to https.
-            for environment in [["http_proxy": "http://proxy:3128"], ["https_proxy": ""], ["EVOFORM_HTTP_TRANSPORT": "sockets"]] {
-                #expect(HTTPTransportFactory.socketTLSVerification(for: verified, environment: environment) == .systemTrustStore)
-            }
-            // --insecure cannot go through URLSession: the override does not apply, a proxy is refused.
-            let overridden = ["EVOFORM_HTTP_TRANSPORT": "urlsession"]
-            #expect(HTTPTransportFactory.socketTLSVerification(for: insecure, environment: overridden) == .acceptAnyCertificate)
-            let problem = HTTPTransportFactory.tlsSettingsProblem(for: insecure, environment: ["https_proxy": "http://proxy:3128"])
-            #expect(problem?.contains("https_proxy") == true)
         }
 
         @Test(arguments: ["GET", "POST"])
@@ -278,16 +262,16 @@
                 #expect(error.detail.hasPrefix("cannot load the CA file \(missing)"))
             }
             let endpoint = ServerEndpoint(url: URL(string: "https://127.0.0.1:9")!, apiKey: Secret("k"), caFile: missing)
-            #expect(HTTPTransportFactory.socketTLSVerification(for: endpoint, environment: [:]) == .certificateAuthorities(file: missing))
+            #expect(HTTPTransportFactory.socketTLSVerification(for: endpoint) == .certificateAuthorities(file: missing))
             #expect(
-                HTTPTransportFactory.tlsSettingsProblem(for: endpoint, environment: [:])?.hasPrefix(
+                HTTPTransportFactory.connectionSettingsProblem(for: endpoint, environment: [:])?.hasPrefix(
                     "--ca-file (server.caFile) cannot be used: cannot load the CA file \(missing)") == true)
             var both = endpoint
             both.insecure = true
-            #expect(HTTPTransportFactory.socketTLSVerification(for: both, environment: [:]) == .acceptAnyCertificate)
+            #expect(HTTPTransportFactory.socketTLSVerification(for: both) == .acceptAnyCertificate)
             var plain = endpoint
             plain.url = URL(string: "http://127.0.0.1:9")!
-            #expect(HTTPTransportFactory.socketTLSVerification(for: plain, environment: [:]) == nil)
+            #expect(HTTPTransportFactory.socketTLSVerification(for: plain) == nil)
         }
     }
 #endif
