@@ -1,7 +1,8 @@
 import Foundation
 
-/// One HTTP exchange as the client sees it. Implemented over `URLSession` by
-/// `URLSessionTransport`; a protocol so the retry logic can be tested without a network.
+/// One HTTP exchange as the client sees it. Implemented on sockets by `SocketHTTPTransport`
+/// (Linux) and over `URLSession` by `URLSessionTransport` (elsewhere); a protocol so the retry
+/// logic can be tested without a network.
 public protocol HTTPTransport: Sendable {
     /// Sends one request and returns the response, whatever its status. Throws only when no
     /// response arrived. Never cancels a request once sent.

@@ -22,8 +22,9 @@ import Foundation
 /// - one deadline (`timeoutSeconds`) covers connecting, sending and receiving;
 /// - blocking calls run on dedicated threads (`BlockingExecutor`), never on the cooperative pool.
 ///
-/// A run with a proxy configured in the environment uses `URLSessionTransport` instead (except
-/// for `--insecure` and `--ca-file`, which it refuses): see `HTTPTransportFactory`.
+/// Proxies (`ProxyConfiguration`): `http` requests go to the proxy in absolute form, `https` ones
+/// through a `CONNECT` tunnel with TLS end to end; a proxy's refusal is a `.proxy` failure
+/// naming it. On Linux it carries every request (see `HTTPTransportFactory`).
 public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     #if os(Linux)
         private let pool: IdleConnectionPool

@@ -5,8 +5,8 @@
     /// non-variadic functions evoform's TLS client and the simulator's TLS server need, resolved
     /// once per process.
     ///
-    /// libssl.so.3 is on every machine where FoundationNetworking works (its libcurl links it);
-    /// 1.1 has every function used here too. Connections use memory BIOs, so OpenSSL never touches
+    /// libssl.so.3 is on every current distribution (libcurl, ssh, Python link it); 1.1 has every
+    /// function used here too. Connections use memory BIOs, so OpenSSL never touches
     /// a socket: evoform does the socket I/O itself (`send` with `MSG_NOSIGNAL`, `poll` with a
     /// deadline). Functions from libcrypto (`BIO_*`, `ERR_*`, `X509_*`) are found through libssl's
     /// own dependency on it.
