@@ -16,8 +16,7 @@ public enum HTTPTransportFactory {
     ) -> any HTTPTransport {
         #if os(Linux)
             return SocketHTTPTransport(
-                maximumIdle: .seconds(2), tls: socketTLSVerification(for: endpoint),
-                proxies: Result { () throws(ProxyConfigurationError) in try ProxyConfiguration.from(environment) })
+                maximumIdle: .seconds(2), tls: socketTLSVerification(for: endpoint), proxies: ProxyConfiguration.from(environment))
         #else
             return URLSessionTransport(insecure: endpoint.insecure)
         #endif
@@ -38,14 +37,14 @@ public enum HTTPTransportFactory {
     }
 
     /// Why requests to this endpoint cannot be sent as configured, as a sentence for the user,
-    /// or nil when they can: a proxy variable evoform cannot use, OpenSSL missing, an unreadable
-    /// CA file. Checked before any request.
+    /// or nil when they can: the proxy variable that applies to it cannot be used, OpenSSL is
+    /// missing, the CA file is unreadable. Checked before any request.
     public static func connectionSettingsProblem(
         for endpoint: ServerEndpoint, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
         #if os(Linux)
             do throws(ProxyConfigurationError) {
-                _ = try ProxyConfiguration.from(environment)
+                _ = try ProxyConfiguration.from(environment).proxy(for: endpoint.url)
             } catch {
                 return error.message
             }

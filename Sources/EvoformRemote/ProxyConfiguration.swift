@@ -27,46 +27,47 @@ public struct ProxyConfiguration: Sendable, Equatable {
         }
     }
 
-    public var http: Proxy?
-    public var https: Proxy?
+    /// The proxy for `http` URLs, or why its variable cannot be used (an error only for the
+    /// URLs that would go through it: a `socks5://` proxy for other tools is no obstacle to a
+    /// server listed in `no_proxy`).
+    public var http: Result<Proxy, ProxyConfigurationError>?
+    /// The same for `https` URLs.
+    public var https: Result<Proxy, ProxyConfigurationError>?
     /// `no_proxy` entries: lowercased, without a leading dot or a port; `*` matches every host.
     public var exclusions: [String]
 
     public static let none = ProxyConfiguration(http: nil, https: nil, exclusions: [])
 
-    public init(http: Proxy?, https: Proxy?, exclusions: [String]) {
+    public init(
+        http: Result<Proxy, ProxyConfigurationError>?, https: Result<Proxy, ProxyConfigurationError>?, exclusions: [String]
+    ) {
         self.http = http
         self.https = https
         self.exclusions = exclusions
     }
 
-    /// Reads the variables; a proxy URL evoform cannot use is an error naming the variable
-    /// (never its value, which may hold a password).
-    public static func from(_ environment: [String: String]) throws(ProxyConfigurationError) -> ProxyConfiguration {
-        func first(_ names: [String]) -> (name: String, value: String)? {
+    /// Reads the variables. A proxy URL evoform cannot use is kept as an error naming the
+    /// variable (never its value, which may hold a password), raised by `proxy(for:)`.
+    public static func from(_ environment: [String: String]) -> ProxyConfiguration {
+        func first(_ names: [String]) -> Result<Proxy, ProxyConfigurationError>? {
             for name in names {
-                if let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { return (name, value) }
+                if let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
+                    return Result { () throws(ProxyConfigurationError) in try parse(value, variable: name) }
+                }
             }
             return nil
         }
-        let all = try first(["all_proxy", "ALL_PROXY"]).map { (entry) throws(ProxyConfigurationError) in
-            try parse(entry.value, variable: entry.name)
-        }
-        let http = try first(["http_proxy", "HTTP_PROXY"]).map { (entry) throws(ProxyConfigurationError) in
-            try parse(entry.value, variable: entry.name)
-        }
-        let https = try first(["https_proxy", "HTTPS_PROXY"]).map { (entry) throws(ProxyConfigurationError) in
-            try parse(entry.value, variable: entry.name)
-        }
-        let exclusions = (first(["no_proxy", "NO_PROXY"])?.value ?? "").split(separator: ",").compactMap { entry in
-            normalizedExclusion(String(entry))
-        }
-        return ProxyConfiguration(http: http ?? all, https: https ?? all, exclusions: exclusions)
+        let all = first(["all_proxy", "ALL_PROXY"])
+        let noProxy = ["no_proxy", "NO_PROXY"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? ""
+        return ProxyConfiguration(
+            http: first(["http_proxy", "HTTP_PROXY"]) ?? all, https: first(["https_proxy", "HTTPS_PROXY"]) ?? all,
+            exclusions: noProxy.split(separator: ",").compactMap { normalizedExclusion(String($0)) })
     }
 
-    /// The proxy for a request to `url`, or nil to connect directly.
-    public func proxy(for url: URL) -> Proxy? {
-        let proxy: Proxy?
+    /// The proxy for a request to `url`, or nil to connect directly; an error when the proxy
+    /// variable that applies cannot be used.
+    public func proxy(for url: URL) throws(ProxyConfigurationError) -> Proxy? {
+        let proxy: Result<Proxy, ProxyConfigurationError>?
         switch url.scheme?.lowercased() {
         case "http": proxy = http
         case "https": proxy = https
@@ -76,7 +77,7 @@ public struct ProxyConfiguration: Sendable, Equatable {
             return nil
         }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return Self.isExcluded(host, by: exclusions) ? nil : proxy
+        return Self.isExcluded(host, by: exclusions) ? nil : try proxy.get()
     }
 
     /// `no_proxy` matching: `*` matches all; an IP literal only itself; a name itself and its

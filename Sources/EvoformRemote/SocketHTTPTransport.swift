@@ -30,21 +30,21 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         private let pool: IdleConnectionPool
         /// The client context for `https` URLs, or why there is none (loaded once, at init).
         private let tls: Result<TLSClientContext, TransportFailure>?
-        /// The proxies to go through, or why the environment's cannot be used (every request fails).
-        private let proxies: Result<ProxyConfiguration, ProxyConfigurationError>
+        /// The proxies to go through (a request whose proxy variable cannot be used fails).
+        private let proxies: ProxyConfiguration
     #endif
 
     /// - Parameters:
     ///   - tls: how `https` URLs are verified; nil: `https` URLs are refused.
     ///   - proxies: the proxies to go through (see `ProxyConfiguration`); `.none`: connect directly.
     public convenience init(tls: TLSVerification? = nil, proxies: ProxyConfiguration = .none) {
-        self.init(maximumIdle: .seconds(2), tls: tls, proxies: .success(proxies))
+        self.init(maximumIdle: .seconds(2), tls: tls, proxies: proxies)
     }
 
     /// - Parameter maximumIdle: an idle keep-alive connection older than this is not reused.
     init(
         maximumIdle: Duration, tls: TLSVerification? = nil,
-        proxies: Result<ProxyConfiguration, ProxyConfigurationError> = .success(.none)
+        proxies: ProxyConfiguration = .none
     ) {
         #if os(Linux)
             pool = IdleConnectionPool(maximumIdle: maximumIdle)
@@ -63,7 +63,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
             tls = Result { () throws(TransportFailure) in
                 try TLSClientContext(verification: .systemTrustStore, trustStore: trustStore)
             }
-            proxies = .success(.none)
+            proxies = .none
         }
     #endif
 
@@ -142,15 +142,16 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         /// One request and its response, on a pooled connection if one is idle, else a new one.
         fileprivate static func exchange(
             _ request: HTTPRequest, pool: IdleConnectionPool, tls: Result<TLSClientContext, TransportFailure>?,
-            proxies: Result<ProxyConfiguration, ProxyConfigurationError>
+            proxies: ProxyConfiguration
         ) -> Result<HTTPResponse, TransportFailure> {
             guard let target = Target(request.url) else {
                 return .failure(TransportFailure(kind: .other, detail: "not an http:// or https:// URL"))
             }
             let proxy: ProxyConfiguration.Proxy?
-            switch proxies {
-            case .success(let configuration): proxy = configuration.proxy(for: request.url)
-            case .failure(let problem): return .failure(TransportFailure(kind: .proxy, detail: problem.message))
+            do throws(ProxyConfigurationError) {
+                proxy = try proxies.proxy(for: request.url)
+            } catch {
+                return .failure(TransportFailure(kind: .proxy, detail: error.message))
             }
             var tlsContext: TLSClientContext?
             if target.isSecure {

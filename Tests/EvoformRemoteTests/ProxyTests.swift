@@ -6,8 +6,8 @@ import Testing
 
 /// Reading the proxy variables as curl does: which proxy a URL takes, `no_proxy`, credentials.
 @Suite struct ProxyConfigurationTests {
-    func configuration(_ environment: [String: String]) throws -> ProxyConfiguration {
-        try ProxyConfiguration.from(environment)
+    func configuration(_ environment: [String: String]) -> ProxyConfiguration {
+        ProxyConfiguration.from(environment)
     }
 
     func proxy(_ url: String, _ environment: [String: String]) throws -> ProxyConfiguration.Proxy? {
@@ -47,8 +47,11 @@ import Testing
         ("http://user:secret@proxy:3128/path", "has a path"), ("http://", "is not a proxy URL"),
     ])
     func aProxyURLEvoformCannotUseIsRefusedNamingTheVariableNotTheValue(value: String, reason: String) throws {
+        // Only a URL that would go through it meets the error.
+        #expect(try proxy("http://server", ["HTTPS_PROXY": value]) == nil)
+        #expect(try proxy("https://server.test", ["HTTPS_PROXY": value, "no_proxy": ".test"]) == nil)
         #expect {
-            try configuration(["HTTPS_PROXY": value])
+            try proxy("https://server", ["HTTPS_PROXY": value])
         } throws: { error in
             guard let error = error as? ProxyConfigurationError else { return false }
             return error.variable == "HTTPS_PROXY" && error.message.hasPrefix("the proxy in HTTPS_PROXY \(reason)")
@@ -90,7 +93,7 @@ import Testing
         func proxies(_ variable: String, _ value: String, noProxy: String? = nil) throws -> ProxyConfiguration {
             var environment = [variable: value]
             environment["no_proxy"] = noProxy
-            return try ProxyConfiguration.from(environment)
+            return ProxyConfiguration.from(environment)
         }
 
         func client(_ base: String, _ transport: SocketHTTPTransport) -> EvolutionClient {
@@ -229,9 +232,13 @@ import Testing
                 let transport = HTTPTransportFactory.transport(for: endpoint, environment: ["http_proxy": proxy.url()])
                 #expect(try await transport.send(support.request("GET", simulator.baseURL, path: "/")).status == 200)
                 #expect(proxy.requestLines == ["GET \(simulator.baseURL)/ HTTP/1.1"])
-                let unusable = ["https_proxy": "https://user:hunter2@proxy:3128"]
+                // A variable for the other scheme is no obstacle.
+                #expect(
+                    HTTPTransportFactory.connectionSettingsProblem(
+                        for: endpoint, environment: ["https_proxy": "https://user:hunter2@proxy:3128"]) == nil)
+                let unusable = ["all_proxy": "https://user:hunter2@proxy:3128"]
                 let problem = HTTPTransportFactory.connectionSettingsProblem(for: endpoint, environment: unusable)
-                #expect(problem?.hasPrefix("the proxy in https_proxy is an https:// proxy URL") == true)
+                #expect(problem?.hasPrefix("the proxy in all_proxy is an https:// proxy URL") == true)
                 #expect(problem?.contains("hunter2") == false)
                 let refusing = HTTPTransportFactory.transport(for: endpoint, environment: unusable)
                 do throws(TransportFailure) {
