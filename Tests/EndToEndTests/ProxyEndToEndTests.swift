@@ -28,6 +28,7 @@
             let environment = [
                 "SSL_CERT_FILE": Self.fixtures.appendingPathComponent("ca.pem").path,
                 "https_proxy": "http://carol:hunter2@127.0.0.1:\(proxy.port)",
+                "EVOFORM_LOG": "debug",  // every request traced: never the proxy's credentials
             ]
             let apply = try harness.run(["apply", "--auto-approve"], environment: environment)
             #expect(apply.status == 0, "\(apply.output)\(apply.error)")
@@ -41,8 +42,10 @@
             let port = harness.environment["EVOLUTION_API_URL"]?.split(separator: ":").last.map(String.init) ?? ""
             #expect(!proxy.requestLines.isEmpty)
             #expect(proxy.requestLines.allSatisfy { $0 == "CONNECT 127.0.0.1:\(port) HTTP/1.1" }, "\(proxy.requestLines)")
+            #expect(apply.error.contains("POST /instance/create"), "\(apply.error.prefix(2000))")
             for result in [apply, plan, again] {
                 #expect(!(result.output + result.error).contains("hunter2"))
+                #expect(!(result.output + result.error).contains(Data("carol:hunter2".utf8).base64EncodedString()))
                 #expect(!result.error.contains("Warning: TLS"))
             }
             await harness.stop()
