@@ -43,7 +43,8 @@ final class FleetSession {
         let manifest = try context.loadManifest(arguments, requireVariables: contactServer).manifest
         let connection = try ServerConnectionSettings.resolve(arguments, context: context, manifest: manifest, required: contactServer)
         let store = try context.openState(arguments, command: operation, operation: operation)
-        let client = EvolutionClient(endpoint: connection.endpoint, observer: context.requestTracer())
+        let client = EvolutionClient(
+            endpoint: connection.endpoint, observer: context.requestTracer(), environment: context.environment)
         // Without the server, the manifest's version, else the one recorded with the instances.
         var version = try manifest.server.apiVersion.fixed ?? (contactServer ? nil : store.firstRecordedAPIVersion()) ?? .v2
         if contactServer {

@@ -41,12 +41,12 @@ struct ServerConnectionSettings {
         let endpoint = ServerEndpoint(
             url: url, apiKey: apiKey, version: manifest.server.apiVersion, timeoutSeconds: timeout, insecure: insecure,
             caFile: caFile(arguments, context: context, manifest: manifest))
+        // A proxy variable that cannot be used, no OpenSSL, an unreadable CA file: refused before
+        // any request, rather than bypassing a proxy or saying "off" while verifying.
+        if required, let problem = HTTPTransportFactory.connectionSettingsProblem(for: endpoint, environment: context.environment) {
+            throw ConnectionSettingsError.connectionSettingsUnusable(problem)
+        }
         if scheme == "https" {
-            // On Linux, URLSession cannot skip verification: the socket transport does it with the
-            // system's OpenSSL. Refuse rather than say "off" while verifying, or bypass a proxy.
-            if required, let problem = HTTPTransportFactory.tlsSettingsProblem(for: endpoint, environment: context.environment) {
-                throw ConnectionSettingsError.tlsSettingsUnusable(problem)
-            }
             if insecure {
                 context.standardError.line("Warning: TLS certificate verification is off (--insecure); use it only for testing.")
             }
@@ -83,8 +83,9 @@ enum ConnectionSettingsError: UserFacingError {
     case missingServer
     case badServerURL(String)
     case missingKey
-    /// The TLS settings cannot be honoured here (no OpenSSL, a proxy); the reason says which.
-    case tlsSettingsUnusable(String)
+    /// The connection settings cannot be honoured here (a proxy variable, no OpenSSL, an
+    /// unreadable CA file); the reason says which.
+    case connectionSettingsUnusable(String)
 
     var userMessage: String {
         switch self {
@@ -94,7 +95,7 @@ enum ConnectionSettingsError: UserFacingError {
             "the server URL \"\(text)\" is not an absolute http(s) URL (example: https://evolution.example.com)"
         case .missingKey:
             "no API key: pass --api-key, set EVOLUTION_API_KEY, or set server.apiKey in the manifest (as \"${VAR}\")"
-        case .tlsSettingsUnusable(let reason):
+        case .connectionSettingsUnusable(let reason):
             reason
         }
     }

@@ -14,11 +14,15 @@ public final class EvolutionClient: Sendable {
     private let versionCache = VersionCache()
     private let listAhead = OneShot<Result<HTTPResponse, RemoteError>>()
 
-    /// A client over a new transport for the endpoint (see `HTTPTransportFactory`).
-    public convenience init(endpoint: ServerEndpoint, observer: (any RequestObserver)? = nil) {
+    /// A client over a new transport for the endpoint (see `HTTPTransportFactory`), honouring the
+    /// proxy variables of `environment`.
+    public convenience init(
+        endpoint: ServerEndpoint, observer: (any RequestObserver)? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.init(
-            endpoint: endpoint, transport: HTTPTransportFactory.transport(for: endpoint), observer: observer,
-            timing: .live)
+            endpoint: endpoint, transport: HTTPTransportFactory.transport(for: endpoint, environment: environment),
+            observer: observer, timing: .live)
     }
 
     /// A client over any transport, with injectable timing (tests).
@@ -244,6 +248,7 @@ public final class EvolutionClient: Sendable {
                 let context = context(call.endpoint, call.instance, status: nil, attempts: attempt)
                 if mayHaveApplied { throw .outcomeUnknown(context, cause: failure.kind) }
                 if failure.kind == .tls { throw .tlsHandshake(context, reason: mask(failure.detail, call.secrets)) }
+                if failure.kind == .proxy { throw .proxy(context, reason: mask(failure.detail, call.secrets)) }
                 throw .transport(context, kind: failure.kind, timeoutSeconds: endpoint.timeoutSeconds)
             }
         }
@@ -258,7 +263,7 @@ public final class EvolutionClient: Sendable {
 
     private func retries(failure: TransportFailureKind, kind: RequestKind) -> Bool {
         switch kind {
-        case .read, .write: failure != .dns && failure != .tls
+        case .read, .write: failure != .dns && failure != .tls && failure != .proxy
         case .create, .delete: failure == .refused
         }
     }

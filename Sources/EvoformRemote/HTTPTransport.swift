@@ -1,7 +1,8 @@
 import Foundation
 
-/// One HTTP exchange as the client sees it. Implemented over `URLSession` by
-/// `URLSessionTransport`; a protocol so the retry logic can be tested without a network.
+/// One HTTP exchange as the client sees it. Implemented on sockets by `SocketHTTPTransport`
+/// (Linux) and over `URLSession` by `URLSessionTransport` (elsewhere); a protocol so the retry
+/// logic can be tested without a network.
 public protocol HTTPTransport: Sendable {
     /// Sends one request and returns the response, whatever its status. Throws only when no
     /// response arrived. Never cancels a request once sent.
@@ -55,13 +56,16 @@ public enum TransportFailureKind: String, Sendable, Hashable, CaseIterable {
     /// The connection closed before the response was complete (the request may have been
     /// processed).
     case connectionLost
+    /// A proxy refused, failed or asked for credentials before anything reached the server
+    /// (the detail names the proxy).
+    case proxy
     /// Anything else.
     case other
 
     /// Whether the server may have received, and acted on, the request.
     public var mayHaveReachedServer: Bool {
         switch self {
-        case .refused, .dns, .tls: false
+        case .refused, .dns, .tls, .proxy: false
         case .timeout, .connectionLost, .other: true
         }
     }

@@ -1,66 +1,64 @@
 import Foundation
 
-/// Chooses the transport for a server, on Linux:
-/// - plain `http`: `SocketHTTPTransport` (a few system calls per request), unless a proxy is
-///   configured in the environment (libcurl honours it; the socket transport does not) or
-///   `EVOFORM_HTTP_TRANSPORT=urlsession` asks for URLSession;
-/// - `https` with `insecure`: `SocketHTTPTransport` with OpenSSL and no certificate check,
-///   because corelibs-foundation's URLSession cannot turn verification off;
-/// - `https` with a `caFile`: `SocketHTTPTransport` verifying against that file and the host name;
-/// - other `https`: `URLSessionTransport` (the system's trust store, through libcurl).
-/// Elsewhere always `URLSessionTransport`.
-public enum HTTPTransportFactory {
-    /// The variable that forces `URLSessionTransport` (`urlsession`) for plain-http URLs.
-    public static let overrideVariable = "EVOFORM_HTTP_TRANSPORT"
+#if os(Linux)
+    import SystemOpenSSL
+#endif
 
+/// Chooses the transport for a server. On Linux always `SocketHTTPTransport` (a few system
+/// calls per request; no URLSession, libcurl or FoundationNetworking is linked there):
+/// - `https` is verified against the system's trust store and the host name by default, against
+///   a `caFile` when one is given, or not at all with `insecure` (which wins, as curl's `-k` does);
+/// - the proxies of the environment (`ProxyConfiguration`) are honoured for both schemes.
+/// Elsewhere `URLSessionTransport`.
+public enum HTTPTransportFactory {
     public static func transport(
         for endpoint: ServerEndpoint, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> any HTTPTransport {
         #if os(Linux)
-            if let verification = socketTLSVerification(for: endpoint) { return SocketHTTPTransport(tls: verification) }
-        #endif
-        if usesSockets(endpoint.url, environment: environment) { return SocketHTTPTransport() }
-        return URLSessionTransport(insecure: endpoint.insecure)
-    }
-
-    /// Whether plain-http requests to `url` go through `SocketHTTPTransport`.
-    public static func usesSockets(_ url: URL, environment: [String: String]) -> Bool {
-        #if os(Linux)
-            guard url.scheme?.lowercased() == "http" else { return false }
-            if environment[overrideVariable]?.lowercased() == "urlsession" { return false }
-            let proxyVariables = ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
-            return !proxyVariables.contains { !(environment[$0] ?? "").isEmpty }
+            return SocketHTTPTransport(
+                maximumIdle: .seconds(2), tls: socketTLSVerification(for: endpoint), proxies: ProxyConfiguration.from(environment))
         #else
-            return false
+            return URLSessionTransport(insecure: endpoint.insecure)
         #endif
     }
 
-    /// The TLS setting with which `SocketHTTPTransport` serves this endpoint (Linux): for an
-    /// `https` URL with `insecure`, accepting any certificate (it wins, as curl's `-k` does); with
-    /// a `caFile`, verifying against it. Nil: URLSession handles it.
+    /// How `SocketHTTPTransport` verifies this endpoint (Linux), for an `https` URL: with
+    /// `insecure`, accepting any certificate; with a `caFile`, against it; otherwise against the
+    /// system's trust store. Nil for `http` (and on other platforms).
     public static func socketTLSVerification(for endpoint: ServerEndpoint) -> TLSVerification? {
         #if os(Linux)
             guard endpoint.url.scheme?.lowercased() == "https" else { return nil }
             if endpoint.insecure { return .acceptAnyCertificate }
-            return endpoint.caFile.map { .certificateAuthorities(file: $0) }
+            if let file = endpoint.caFile { return .certificateAuthorities(file: file) }
+            return .systemTrustStore
         #else
             return nil
         #endif
     }
 
-    /// Why this endpoint's TLS settings cannot be honoured here, as a sentence for the user, or
-    /// nil when they can. Checked before any request, so that a run never says "verification is
-    /// off" while verifying, nor silently bypasses a proxy.
-    public static func tlsSettingsProblem(
+    /// Why requests to this endpoint cannot be sent as configured, as a sentence for the user,
+    /// or nil when they can: the proxy variable that applies to it cannot be used, OpenSSL is
+    /// missing, the CA file is unreadable. Checked before any request.
+    public static func connectionSettingsProblem(
         for endpoint: ServerEndpoint, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
         #if os(Linux)
+            do throws(ProxyConfigurationError) {
+                _ = try ProxyConfiguration.from(environment).proxy(for: endpoint.url)
+            } catch {
+                return error.message
+            }
             guard let verification = socketTLSVerification(for: endpoint) else { return nil }
-            let setting = verification == .acceptAnyCertificate ? "--insecure (server.insecure)" : "--ca-file (server.caFile)"
-            let proxyVariables = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
-            if let proxy = proxyVariables.first(where: { !(environment[$0] ?? "").isEmpty }) {
-                return "\(setting) connects to the server directly and cannot go through the proxy "
-                    + "set in \(proxy); unset it for this run, or trust the server's CA in the system store instead"
+            let setting: String
+            switch verification {
+            case .acceptAnyCertificate: setting = "--insecure (server.insecure)"
+            case .certificateAuthorities: setting = "--ca-file (server.caFile)"
+            case .systemTrustStore:
+                // The default path: only OpenSSL itself can be missing (a missing or empty store
+                // makes every handshake fail, with that reason). The store is read once, by the
+                // transport.
+                guard case .failure(let unavailable) = OpenSSLLibrary.shared else { return nil }
+                return "https cannot be used: \(unavailable.reason)"
             }
             do throws(TransportFailure) {
                 _ = try TLSClientContext(verification: verification)

@@ -42,6 +42,9 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
     /// The TLS handshake failed, so nothing was sent; `reason` is the TLS library's (a
     /// certificate problem, a server answering plain HTTP), never a header or a secret.
     case tlsHandshake(RequestContext, reason: String)
+    /// A proxy refused the request or the tunnel, asked for credentials, or could not be
+    /// reached, so nothing reached the server; `reason` names the proxy, never its credentials.
+    case proxy(RequestContext, reason: String)
     /// A mutating request whose response was lost: it may or may not have been applied. The
     /// caller must look at the server before sending it again.
     case outcomeUnknown(RequestContext, cause: TransportFailureKind)
@@ -54,7 +57,7 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
         switch self {
         case .unauthorized(let context, _), .notFound(let context, _), .nameInUse(let context, _),
             .validation(let context, _), .server(let context, _), .transport(let context, _, _),
-            .tlsHandshake(let context, _), .outcomeUnknown(let context, _), .unexpectedResponse(let context, _), .deletionTimedOut(let context, _):
+            .tlsHandshake(let context, _), .proxy(let context, _), .outcomeUnknown(let context, _), .unexpectedResponse(let context, _), .deletionTimedOut(let context, _):
             context
         }
     }
@@ -65,7 +68,7 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
         case .unauthorized(_, let messages), .notFound(_, let messages), .nameInUse(_, let messages),
             .validation(_, let messages), .server(_, let messages):
             messages
-        case .transport, .tlsHandshake, .outcomeUnknown, .unexpectedResponse, .deletionTimedOut:
+        case .transport, .tlsHandshake, .proxy, .outcomeUnknown, .unexpectedResponse, .deletionTimedOut:
             []
         }
     }
@@ -144,6 +147,9 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
             case .connectionLost:
                 return "the connection to \(context.server) closed before an answer arrived\(suffix). "
                     + "Check the server and any proxy in front of it, then try again."
+            case .proxy:
+                return "cannot reach \(context.server) through the proxy\(suffix). "
+                    + "Check the proxy variables (https_proxy, http_proxy, all_proxy, no_proxy)."
             case .other:
                 return "the request to \(context.server) failed without an answer\(suffix). "
                     + "Check the server URL and the network, then try again."
@@ -151,6 +157,9 @@ public enum RemoteError: UserFacingError, Sendable, Hashable {
         case .tlsHandshake(_, let reason):
             let because = reason.isEmpty ? "" : ": \(reason)"
             return "the TLS handshake with \(context.server) failed (\(call)\(subject)\(attempts))\(because). \(Self.tlsAdvice)"
+        case .proxy(_, let reason):
+            return "cannot reach \(context.server) through the proxy (\(call)\(subject)\(attempts)): \(reason). "
+                + "Check the proxy variables (https_proxy, http_proxy, all_proxy, no_proxy)."
         case .outcomeUnknown(_, let cause):
             let why = cause == .timeout ? "no answer arrived in time" : "the connection closed before the answer"
             return "the answer to \(call)\(subject) on \(context.server) was lost (\(why)\(attempts)): the server may "

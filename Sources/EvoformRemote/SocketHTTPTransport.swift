@@ -1,8 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 #if os(Linux)
     import Glibc
 #endif
@@ -25,41 +22,66 @@ import Foundation
 /// - one deadline (`timeoutSeconds`) covers connecting, sending and receiving;
 /// - blocking calls run on dedicated threads (`BlockingExecutor`), never on the cooperative pool.
 ///
-/// Verified `https` without a CA file, and any run with a proxy configured in the environment,
-/// use `URLSessionTransport` instead: see `HTTPTransportFactory`.
+/// Proxies (`ProxyConfiguration`): `http` requests go to the proxy in absolute form, `https` ones
+/// through a `CONNECT` tunnel with TLS end to end; a proxy's refusal is a `.proxy` failure
+/// naming it. On Linux it carries every request (see `HTTPTransportFactory`).
 public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     #if os(Linux)
         private let pool: IdleConnectionPool
         /// The client context for `https` URLs, or why there is none (loaded once, at init).
         private let tls: Result<TLSClientContext, TransportFailure>?
+        /// The proxies to go through (a request whose proxy variable cannot be used fails).
+        private let proxies: ProxyConfiguration
     #endif
 
-    /// - Parameter tls: how `https` URLs are verified; nil: `https` URLs are refused.
-    public convenience init(tls: TLSVerification? = nil) { self.init(maximumIdle: .seconds(2), tls: tls) }
+    /// - Parameters:
+    ///   - tls: how `https` URLs are verified; nil: `https` URLs are refused.
+    ///   - proxies: the proxies to go through (see `ProxyConfiguration`); `.none`: connect directly.
+    public convenience init(tls: TLSVerification? = nil, proxies: ProxyConfiguration = .none) {
+        self.init(maximumIdle: .seconds(2), tls: tls, proxies: proxies)
+    }
 
     /// - Parameter maximumIdle: an idle keep-alive connection older than this is not reused.
-    init(maximumIdle: Duration, tls: TLSVerification? = nil) {
+    init(
+        maximumIdle: Duration, tls: TLSVerification? = nil,
+        proxies: ProxyConfiguration = .none
+    ) {
         #if os(Linux)
             pool = IdleConnectionPool(maximumIdle: maximumIdle)
             self.tls = tls.map { verification in
                 Result { () throws(TransportFailure) in try TLSClientContext(verification: verification) }
             }
+            self.proxies = proxies
         #endif
     }
+
+    #if os(Linux)
+        /// A transport verifying against the system's trust store loaded as `trustStore` says
+        /// (instead of as `SystemTrustStore.current` chooses).
+        init(maximumIdle: Duration = .seconds(2), trustStore: SystemTrustStore) {
+            pool = IdleConnectionPool(maximumIdle: maximumIdle)
+            tls = Result { () throws(TransportFailure) in
+                try TLSClientContext(verification: .systemTrustStore, trustStore: trustStore)
+            }
+            proxies = .none
+        }
+    #endif
 
     public func send(_ request: HTTPRequest) async throws(TransportFailure) -> HTTPResponse {
         #if os(Linux)
             let pool = self.pool
             let tls = self.tls
-            return try await BlockingExecutor.shared.run { Self.exchange(request, pool: pool, tls: tls) }.get()
+            let proxies = self.proxies
+            return try await BlockingExecutor.shared.run { Self.exchange(request, pool: pool, tls: tls, proxies: proxies) }.get()
         #else
             throw TransportFailure(kind: .other, detail: "the socket transport is only built on Linux")
         #endif
     }
 
     /// The request as bytes on the wire: request line, `Host`, the request's headers,
-    /// `Content-Length` when there is a body.
-    static func serialize(_ request: HTTPRequest) -> [UInt8]? {
+    /// `Content-Length` when there is a body. Through a proxy (`proxyAuthorization` non-nil for
+    /// one with credentials, `absoluteForm` true): the request line names the whole URL.
+    static func serialize(_ request: HTTPRequest, absoluteForm: Bool = false, proxyAuthorization: String? = nil) -> [UInt8]? {
         guard let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false), let host = components.host
         else { return nil }
         var target = components.percentEncodedPath
@@ -67,10 +89,14 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         if let query = components.percentEncodedQuery { target += "?" + query }
         var hostHeader = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         if let port = components.port { hostHeader += ":\(port)" }
+        if absoluteForm { target = "\(components.scheme?.lowercased() ?? "http")://\(hostHeader)\(target)" }
         var text = "\(request.method) \(target) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: evoform\r\n"
+        if let proxyAuthorization { text += "Proxy-Authorization: \(proxyAuthorization)\r\n" }
         for name in request.headers.keys.sorted() {
             let lowered = name.lowercased()
-            if lowered == "host" || lowered == "content-length" || lowered == "connection" { continue }
+            if lowered == "host" || lowered == "content-length" || lowered == "connection" || lowered == "proxy-authorization" {
+                continue
+            }
             text += "\(name): \(request.headers[name] ?? "")\r\n"
         }
         if let body = request.body {
@@ -115,10 +141,17 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
 
         /// One request and its response, on a pooled connection if one is idle, else a new one.
         fileprivate static func exchange(
-            _ request: HTTPRequest, pool: IdleConnectionPool, tls: Result<TLSClientContext, TransportFailure>?
+            _ request: HTTPRequest, pool: IdleConnectionPool, tls: Result<TLSClientContext, TransportFailure>?,
+            proxies: ProxyConfiguration
         ) -> Result<HTTPResponse, TransportFailure> {
             guard let target = Target(request.url) else {
                 return .failure(TransportFailure(kind: .other, detail: "not an http:// or https:// URL"))
+            }
+            let proxy: ProxyConfiguration.Proxy?
+            do throws(ProxyConfigurationError) {
+                proxy = try proxies.proxy(for: request.url)
+            } catch {
+                return .failure(TransportFailure(kind: .proxy, detail: error.message))
             }
             var tlsContext: TLSClientContext?
             if target.isSecure {
@@ -131,12 +164,22 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 }
             }
             let deadline = ContinuousClock.now + .seconds(max(1, request.timeoutSeconds))
-            guard let bytes = serialize(request) else {
+            // Through a proxy: http requests in absolute form to it; https through a CONNECT tunnel.
+            let forwarded = proxy != nil && !target.isSecure
+            guard
+                let bytes = serialize(
+                    request, absoluteForm: forwarded, proxyAuthorization: forwarded ? proxy?.authorization : nil)
+            else {
                 return .failure(TransportFailure(kind: .other, detail: "the URL has no host"))
             }
-            if let connection = pool.take(target.key) {
+            let key = target.key + (proxy.map { " via \($0.host):\($0.port)" } ?? "")
+            if let connection = pool.take(key) {
                 switch exchange(bytes, method: request.method, on: connection, reused: true, deadline: deadline) {
                 case .success(let parsed):
+                    if forwarded, let proxy, parsed.response.status == 407 {
+                        connection.close()
+                        return .failure(proxyAuthenticationFailure(proxy, to: "the request"))
+                    }
                     finish(connection, keepAlive: parsed.keepAlive, pool: pool)
                     return .success(parsed.response)
                 case .failure(.stale(let written)):
@@ -153,15 +196,30 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
             }
             let connection: SocketConnection
             do throws(TransportFailure) {
-                let addresses = try pool.addresses(target.key) {
-                    () throws(TransportFailure) in try SocketConnection.resolve(host: target.host, port: target.port)
-                }
+                let (peerHost, peerPort) = proxy.map { ($0.host, $0.port) } ?? (target.host, target.port)
+                let addressKey = "\(peerHost):\(peerPort)"
                 do throws(TransportFailure) {
-                    connection = try SocketConnection.open(
-                        addresses, host: target.host, port: target.port, key: target.key, deadline: deadline)
+                    let addresses = try pool.addresses(addressKey) {
+                        () throws(TransportFailure) in try SocketConnection.resolve(host: peerHost, port: peerPort)
+                    }
+                    do throws(TransportFailure) {
+                        connection = try SocketConnection.open(addresses, host: peerHost, port: peerPort, key: key, deadline: deadline)
+                    } catch {
+                        pool.forgetAddresses(addressKey)
+                        throw error
+                    }
                 } catch {
-                    pool.forgetAddresses(target.key)
-                    throw error
+                    // Nothing was sent; the message must name the proxy, not the server.
+                    guard let proxy else { throw error }
+                    throw TransportFailure(kind: .proxy, detail: "cannot connect to the proxy \(proxy.displayName): \(error.detail)")
+                }
+                if let proxy, target.isSecure {
+                    do throws(TransportFailure) {
+                        try openTunnel(on: connection, to: target, through: proxy, deadline: deadline)
+                    } catch {
+                        connection.close()
+                        throw error
+                    }
                 }
                 if let tlsContext {
                     do throws(TransportFailure) {
@@ -176,6 +234,10 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
             }
             switch exchange(bytes, method: request.method, on: connection, reused: false, deadline: deadline) {
             case .success(let parsed):
+                if forwarded, let proxy, parsed.response.status == 407 {
+                    connection.close()
+                    return .failure(proxyAuthenticationFailure(proxy, to: "the request"))
+                }
                 finish(connection, keepAlive: parsed.keepAlive, pool: pool)
                 return .success(parsed.response)
             case .failure(.stale):
@@ -185,6 +247,80 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 connection.close()
                 return .failure(failure)
             }
+        }
+
+        /// A proxy's 407: nothing reached the server.
+        private static func proxyAuthenticationFailure(_ proxy: ProxyConfiguration.Proxy, to what: String) -> TransportFailure {
+            let advice =
+                proxy.credentials == nil
+                ? "give its user and password in \(proxy.variable) (http://USER:PASSWORD@HOST:PORT)"
+                : "it refused the user and password given in \(proxy.variable)"
+            return TransportFailure(
+                kind: .proxy,
+                detail: "the proxy \(proxy.displayName) answered \(what) with 407 Proxy Authentication Required: \(advice)")
+        }
+
+        /// Asks the proxy for a tunnel to the target (`CONNECT host:port`) and reads its answer:
+        /// a 2xx opens the tunnel; anything else is a `.proxy` failure naming the proxy (nothing
+        /// reached the server).
+        private static func openTunnel(
+            on connection: SocketConnection, to target: Target, through proxy: ProxyConfiguration.Proxy,
+            deadline: ContinuousClock.Instant
+        ) throws(TransportFailure) {
+            let authority = (target.host.contains(":") ? "[\(target.host)]" : target.host) + ":\(target.port)"
+            var text = "CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\nUser-Agent: evoform\r\n"
+            if let authorization = proxy.authorization { text += "Proxy-Authorization: \(authorization)\r\n" }
+            text += "\r\n"
+            let request = "CONNECT \(authority)"
+            do throws(TransportFailure) {
+                try connection.write(Array(text.utf8), deadline: deadline)
+            } catch {
+                throw TransportFailure(kind: .proxy, detail: "the proxy \(proxy.displayName) closed the connection (\(request)): \(error.detail)")
+            }
+            var head: [UInt8] = []
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+            defer { buffer.deallocate() }
+            let end: [UInt8] = Array("\r\n\r\n".utf8)
+            while !(head.count >= end.count && head.suffix(end.count).elementsEqual(end)) {
+                // One byte at a time past what is needed would be slow; a proxy sends nothing
+                // after its answer until the client speaks (TLS starts with the client's hello).
+                switch connection.read(into: buffer, deadline: deadline) {
+                case .bytes(let count):
+                    head += UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                    if head.count > 64 * 1024 {
+                        throw TransportFailure(kind: .proxy, detail: "the proxy \(proxy.displayName) sent an oversized answer to \(request)")
+                    }
+                    if let range = head.firstRange(of: end), range.upperBound != head.count {
+                        let status = statusCode(head)
+                        guard let status, !(200..<300).contains(status) else {
+                            throw TransportFailure(
+                                kind: .proxy, detail: "the proxy \(proxy.displayName) sent data after its answer to \(request)")
+                        }
+                        head = Array(head[..<range.upperBound])
+                    }
+                case .endOfStream, .failed, .protocolError:
+                    throw TransportFailure(
+                        kind: .proxy, detail: "the proxy \(proxy.displayName) closed the connection before answering \(request)")
+                case .timedOut:
+                    throw TransportFailure(kind: .proxy, detail: "no answer from the proxy \(proxy.displayName) to \(request) within the timeout")
+                }
+            }
+            guard let status = statusCode(head) else {
+                throw TransportFailure(kind: .proxy, detail: "the proxy \(proxy.displayName) gave no HTTP answer to \(request)")
+            }
+            if (200..<300).contains(status) { return }
+            if status == 407 { throw proxyAuthenticationFailure(proxy, to: request) }
+            let line = String(decoding: head.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
+            let reason = line.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? String(status)
+            throw TransportFailure(kind: .proxy, detail: "the proxy \(proxy.displayName) refused \(request): \(reason)")
+        }
+
+        /// The status code of an HTTP response head (`HTTP/1.x NNN ...`).
+        private static func statusCode(_ head: [UInt8]) -> Int? {
+            let line = String(decoding: head.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
+            let parts = line.split(separator: " ")
+            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3 else { return nil }
+            return Int(parts[1])
         }
 
         private static func finish(_ connection: SocketConnection, keepAlive: Bool, pool: IdleConnectionPool) {

@@ -2,16 +2,21 @@
     import Glibc
     import SystemOpenSSL
 
-    /// One OpenSSL client context (`SSL_CTX`): the verification rule and the CA file, loaded once
-    /// per transport and shared by its connections (OpenSSL allows concurrent `SSL_new` on it).
+    /// One OpenSSL client context (`SSL_CTX`): the verification rule and the trusted CAs (a CA
+    /// file, or the system's trust store), loaded once per transport and shared by its
+    /// connections (OpenSSL allows concurrent `SSL_new` on it).
     final class TLSClientContext: @unchecked Sendable {
         let library: OpenSSLLibrary
         let verification: TLSVerification
         private let context: OpaquePointer
 
         /// Loads OpenSSL (once per process) and prepares the context. A missing library or an
-        /// unreadable CA file is a `.tls` failure whose detail says what is missing.
-        init(verification: TLSVerification) throws(TransportFailure) {
+        /// unreadable CA file is a `.tls` failure whose detail says what is missing. (A missing
+        /// or empty system store is not: OpenSSL then trusts nothing, and every handshake fails
+        /// with "unable to get local issuer certificate", as curl's would.)
+        ///
+        /// - Parameter trustStore: how `.systemTrustStore` is loaded; nil: `SystemTrustStore.current`.
+        init(verification: TLSVerification, trustStore: SystemTrustStore? = nil) throws(TransportFailure) {
             let library: OpenSSLLibrary
             switch OpenSSLLibrary.shared {
             case .success(let loaded): library = loaded
@@ -33,6 +38,22 @@
                     library.SSL_CTX_free(context)
                     throw TransportFailure(
                         kind: .tls, detail: "cannot load the CA file \(file): \(reason) (it must hold PEM certificates)")
+                }
+                library.SSL_CTX_set_verify(context, OpenSSLLibrary.SSL_VERIFY_PEER, nil)
+            case .systemTrustStore:
+                let loaded: Int32
+                switch trustStore ?? SystemTrustStore.current(library) {
+                case .openSSLDefaults:
+                    // Reads SSL_CERT_FILE / SSL_CERT_DIR now, and the default CA file (not the
+                    // hashed directory, looked up per certificate) into the context.
+                    loaded = library.SSL_CTX_set_default_verify_paths(context)
+                case .hashedDirectory(let directory):
+                    loaded = library.SSL_CTX_load_verify_locations(context, nil, directory)
+                }
+                guard loaded == 1 else {
+                    let reason = library.drainErrorText()
+                    library.SSL_CTX_free(context)
+                    throw TransportFailure(kind: .tls, detail: "OpenSSL could not load the system's trust store: \(reason)")
                 }
                 library.SSL_CTX_set_verify(context, OpenSSLLibrary.SSL_VERIFY_PEER, nil)
             }
@@ -58,7 +79,7 @@
                         UnsafeMutableRawPointer(mutating: name))
                 }
             }
-            if case .certificateAuthorities = verification {
+            if verification.verifiesCertificate {
                 let expected =
                     isAddress
                     ? library.X509_VERIFY_PARAM_set1_ip_asc(library.SSL_get0_param(ssl), host)
@@ -68,7 +89,7 @@
                     throw TransportFailure(kind: .tls, detail: "OpenSSL refused the host name \(host) for verification")
                 }
             }
-            guard let session = TLSSession(ssl: ssl, library: library, verifies: verification != .acceptAnyCertificate) else {
+            guard let session = TLSSession(ssl: ssl, library: library, verifies: verification.verifiesCertificate) else {
                 library.SSL_free(ssl)
                 throw TransportFailure(kind: .tls, detail: "OpenSSL could not allocate memory buffers")
             }

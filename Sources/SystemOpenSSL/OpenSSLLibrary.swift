@@ -5,8 +5,8 @@
     /// non-variadic functions evoform's TLS client and the simulator's TLS server need, resolved
     /// once per process.
     ///
-    /// libssl.so.3 is on every machine where FoundationNetworking works (its libcurl links it);
-    /// 1.1 has every function used here too. Connections use memory BIOs, so OpenSSL never touches
+    /// libssl.so.3 is on every current distribution (libcurl, ssh, Python link it); 1.1 has every
+    /// function used here too. Connections use memory BIOs, so OpenSSL never touches
     /// a socket: evoform does the socket I/O itself (`send` with `MSG_NOSIGNAL`, `poll` with a
     /// deadline). Functions from libcrypto (`BIO_*`, `ERR_*`, `X509_*`) are found through libssl's
     /// own dependency on it.
@@ -28,6 +28,9 @@
         /// The callback argument is always nil here.
         public let SSL_CTX_set_verify: @convention(c) (OpaquePointer?, Int32, OpaquePointer?) -> Void
         public let SSL_CTX_load_verify_locations: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32
+        /// The system's trust store: OpenSSL's default CA file and directory, or `SSL_CERT_FILE` /
+        /// `SSL_CERT_DIR` when set (read from the environment when this runs).
+        public let SSL_CTX_set_default_verify_paths: @convention(c) (OpaquePointer?) -> Int32
         public let SSL_CTX_use_certificate_chain_file: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
         public let SSL_CTX_use_PrivateKey_file: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32
         public let SSL_CTX_check_private_key: @convention(c) (OpaquePointer?) -> Int32
@@ -58,6 +61,11 @@
         public let ERR_error_string_n: @convention(c) (UInt, UnsafeMutablePointer<CChar>?, Int) -> Void
         public let X509_verify_cert_error_string: @convention(c) (Int) -> UnsafePointer<CChar>?
         public let X509_VERIFY_PARAM_set1_ip_asc: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> Int32
+        /// The system's hashed CA directory, e.g. `/usr/lib/ssl/certs`.
+        public let X509_get_default_cert_dir: @convention(c) () -> UnsafePointer<CChar>?
+        /// The variables that replace the default CA directory and file: `SSL_CERT_DIR`, `SSL_CERT_FILE`.
+        public let X509_get_default_cert_dir_env: @convention(c) () -> UnsafePointer<CChar>?
+        public let X509_get_default_cert_file_env: @convention(c) () -> UnsafePointer<CChar>?
 
         // Constants from <openssl/ssl.h> and <openssl/tls1.h>; stable across 1.1 and 3.
         public static let SSL_ERROR_SSL: Int32 = 1
@@ -139,6 +147,7 @@
             SSL_CTX_free = try symbol("SSL_CTX_free")
             SSL_CTX_set_verify = try symbol("SSL_CTX_set_verify")
             SSL_CTX_load_verify_locations = try symbol("SSL_CTX_load_verify_locations")
+            SSL_CTX_set_default_verify_paths = try symbol("SSL_CTX_set_default_verify_paths")
             SSL_CTX_ctrl = try symbol("SSL_CTX_ctrl")
             SSL_new = try symbol("SSL_new")
             SSL_free = try symbol("SSL_free")
@@ -164,6 +173,9 @@
             ERR_error_string_n = try symbol("ERR_error_string_n")
             X509_verify_cert_error_string = try symbol("X509_verify_cert_error_string")
             X509_VERIFY_PARAM_set1_ip_asc = try symbol("X509_VERIFY_PARAM_set1_ip_asc")
+            X509_get_default_cert_dir = try symbol("X509_get_default_cert_dir")
+            X509_get_default_cert_dir_env = try symbol("X509_get_default_cert_dir_env")
+            X509_get_default_cert_file_env = try symbol("X509_get_default_cert_file_env")
         }
     }
 

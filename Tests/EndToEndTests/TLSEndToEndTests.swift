@@ -3,8 +3,10 @@ import Foundation
 import Testing
 
 /// https end to end: the real binary against a simulator serving the test certificate (signed by
-/// a test CA that no system trusts). `--insecure` goes through evoform's own TLS client, warned on
-/// every run; without it the system's verification refuses the server before anything is sent.
+/// a test CA that no system trusts). Every https run goes through evoform's own TLS client:
+/// `--insecure` is warned on every run; without it the server is verified against the system's
+/// trust store, which refuses it before anything is sent, unless `SSL_CERT_FILE` (passed to the
+/// child process only) names the test CA.
 @Suite(.serialized) struct TLSEndToEndTests {
     static let fixtures = Harness.repository.appendingPathComponent("Tests/Fixtures/tls")
     static let warning = "Warning: TLS certificate verification is off (--insecure); use it only for testing."
@@ -54,12 +56,61 @@ import Testing
             #expect(result.status == 1, "\(arguments): \(result.output)\(result.error)")
             let errors = result.error.split(separator: "\n").filter { $0.hasPrefix("Error:") }
             #expect(errors.count == 1, "\(result.error)")
-            #expect(errors.first?.contains("the TLS handshake with \(server) failed") == true, "\(result.error)")
+            #expect(
+                errors.first?.contains(
+                    "the TLS handshake with \(server) failed (GET /): certificate verify failed: unable to get local issuer certificate. "
+                        + "Check the server's certificate and name: trust its CA in the system store or pass --ca-file with it, "
+                        + "or --insecure") == true, "\(result.error)")
             #expect(!result.error.contains(Self.warning))
             #expect(!(result.output + result.error).contains("e2e-TLS-global-key"))
         }
         #expect(await harness.simulator.requestLog().isEmpty)
         #expect(await harness.simulator.instanceNames().isEmpty)
+        await harness.stop()
+    }
+
+    @Test(arguments: [SimulatedAPIVersion.v1, .v2])
+    func theTestCATrustedThroughSSLCertFileVerifiesAndConvergesWithoutAWarning(version: SimulatedAPIVersion) async throws {
+        let harness = try await Self.start(version)
+        try harness.write(manifest: Harness.fleet(5))
+        let trust = ["SSL_CERT_FILE": Self.fixtures.appendingPathComponent("ca.pem").path]
+        let apply = try harness.run(["apply", "--auto-approve"], environment: trust)
+        #expect(apply.status == 0, "\(apply.output)\(apply.error)")
+        #expect(apply.output.contains("Apply complete: 5 created"))
+        #expect(await harness.simulator.instanceNames().count == 5)
+
+        let plan = try harness.run(["plan", "--detailed-exitcode"], environment: trust)
+        #expect(plan.status == 0, "fresh plan not empty:\n\(plan.output)\(plan.error)")
+        #expect(plan.output.contains("No changes."))
+        await harness.simulator.resetLog()
+        let again = try harness.run(["apply", "--auto-approve"], environment: trust)
+        #expect(again.status == 0, "\(again.error)")
+        #expect(await harness.mutatingRequests().isEmpty)
+        for result in [apply, plan, again] {
+            #expect(!result.error.contains("Warning: TLS"), "\(result.error)")
+            #expect(!(result.output + result.error).contains("e2e-TLS-global-key"))
+            #expect(!(result.output + result.error).contains("tok-inst-"))
+        }
+        await harness.stop()
+    }
+
+    @Test func withTheTestCATrustedACertificateForAnotherNameIsStillOneClearErrorAndNothingIsSent() async throws {
+        let harness = try await Harness.start(.v2) { configuration in
+            configuration.apiKey = "e2e-TLS-global-key"
+            configuration.tlsCertificateFile = Self.fixtures.appendingPathComponent("wrong-host.pem").path
+            configuration.tlsKeyFile = Self.fixtures.appendingPathComponent("wrong-host-key.pem").path
+        }
+        try harness.write(manifest: Harness.fleet(2))
+        let server = harness.environment["EVOLUTION_API_URL"] ?? ""
+        let result = try harness.run(
+            ["apply", "--auto-approve"], environment: ["SSL_CERT_FILE": Self.fixtures.appendingPathComponent("ca.pem").path])
+        #expect(result.status == 1, "\(result.output)\(result.error)")
+        let errors = result.error.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errors.count == 1, "\(result.error)")
+        #expect(
+            errors.first?.contains("the TLS handshake with \(server) failed (GET /): certificate verify failed: IP address mismatch")
+                == true, "\(result.error)")
+        #expect(await harness.simulator.requestLog().isEmpty)
         await harness.stop()
     }
 

@@ -58,13 +58,24 @@ import Testing
     }
 
     #if os(Linux)
-        @Test func insecureThroughAProxyIsRefusedWithTheReason() async throws {
+        @Test func anUnusableProxyVariableIsRefusedBeforeAnyRequestNamingTheVariableNotItsValue() async throws {
+            let (status, text) = try await run(
+                ["plan", "--server", "http://127.0.0.1:9", "--api-key", "k"],
+                environment: ["HTTP_PROXY": "https://user:hunter2@127.0.0.1:3128"])
+            #expect(status == .failure)
+            #expect(text.contains("the proxy in HTTP_PROXY is an https:// proxy URL"), "\(text)")
+            #expect(!text.contains("hunter2"))
+            #expect(!text.contains("connection refused"))
+        }
+
+        @Test func insecureHTTPSGoesThroughTheProxyAndAnAbsentProxyIsNamed() async throws {
             let (status, text) = try await run(
                 ["plan", "--server", "https://127.0.0.1:9", "--api-key", "k", "--insecure"],
-                environment: ["https_proxy": "http://127.0.0.1:3128"])
+                environment: ["https_proxy": "http://user:hunter2@127.0.0.1:9"])
             #expect(status == .failure)
-            #expect(text.contains("cannot go through the proxy set in https_proxy"))
-            #expect(!text.contains("connection refused"))
+            #expect(text.contains("cannot reach https://127.0.0.1:9 through the proxy (GET /"), "\(text)")
+            #expect(text.contains("cannot connect to the proxy http://127.0.0.1:9 (https_proxy)"), "\(text)")
+            #expect(!text.contains("hunter2"))
         }
     #endif
 }

@@ -1,11 +1,8 @@
 import EvoformCore
+import EvoformRemote
 import EvolutionSimulator
 import Foundation
 import Testing
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 @testable import EvoformCLI
 
@@ -87,9 +84,11 @@ struct SimCommandTests {
         }
         #expect(firstLine.hasPrefix("listening on http://127.0.0.1:"))
         let url = try #require(URL(string: String(firstLine.dropFirst("listening on ".count)) + "/"))
-        let (data, response) = try await URLSession.shared.data(from: url)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        #expect(String(decoding: data, as: UTF8.self).contains("\"version\":\"1.8.2\""))
+        let response = try await HTTPTransportFactory.transport(
+            for: ServerEndpoint(url: url, apiKey: Secret("")), environment: [:]
+        ).send(HTTPRequest(method: "GET", url: url, timeoutSeconds: 5))
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("\"version\":\"1.8.2\""))
         stop.continuation.yield()
         #expect(try await serving.value == .success)
         #expect(context.standardError.text.contains("stopped"))

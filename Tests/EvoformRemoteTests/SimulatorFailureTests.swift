@@ -100,10 +100,10 @@ import Testing
     }
 
     @Test func aServerThatIsNotThereIsRefused() async throws {
-        let port = try URLSessionTransportTests.unusedPort()
+        let port = try RawHTTPServer.unusedPort()
         let client = EvolutionClient(
             endpoint: ServerEndpoint(url: URL(string: "http://127.0.0.1:\(port)")!, apiKey: Secret("k"), version: .auto),
-            transport: URLSessionTransport(), timing: .instant)
+            transport: SimulatorHarness.defaultTransport(), timing: .instant)
         await #expect {
             _ = try await client.apiVersion()
         } throws: { error in
@@ -275,7 +275,7 @@ import Testing
     func neverMoreRequestsInFlightThanTheParallelism(parallelism: Int) async throws {
         try await SimulatorHarness.with(.v1, configure: { $0.latencyMilliseconds = 15 }) { harness in
             for index in 0..<24 { try await harness.simulator.createOutOfBand(instanceName: "p\(index)", token: nil) }
-            let probe = ConcurrencyProbe(URLSessionTransport())
+            let probe = ConcurrencyProbe(SimulatorHarness.defaultTransport())
             let client = harness.client(.v1, transport: probe)
             let wanted = Dictionary(uniqueKeysWithValues: (0..<24).map { (InstanceName("p\($0)"), Set([FieldGroup.webhook, .settings])) })
             let observed = try await client.observe(wanted, parallelism: parallelism)

@@ -141,13 +141,16 @@ import Testing
         #expect(String(decoding: get, as: UTF8.self) == "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: evoform\r\n\r\n")
     }
 
-    @Test func plainHTTPUsesSocketsUnlessTLSAProxyOrTheOverrideSaysOtherwise() {
-        let http = URL(string: "http://127.0.0.1:8080")!
-        #expect(HTTPTransportFactory.usesSockets(http, environment: [:]))
-        #expect(!HTTPTransportFactory.usesSockets(URL(string: "https://evolution.example.com")!, environment: [:]))
-        #expect(!HTTPTransportFactory.usesSockets(http, environment: ["http_proxy": "http://proxy:3128"]))
-        #expect(!HTTPTransportFactory.usesSockets(http, environment: ["ALL_PROXY": "socks5://proxy"]))
-        #expect(HTTPTransportFactory.usesSockets(http, environment: ["http_proxy": ""]))
-        #expect(!HTTPTransportFactory.usesSockets(http, environment: ["EVOFORM_HTTP_TRANSPORT": "urlsession"]))
+    @Test func throughAProxyTheRequestLineNamesTheWholeURLAndOnlyTheProxysCredentialsGo() throws {
+        let request = HTTPRequest(
+            method: "POST", url: URL(string: "http://h:8080/instance/create?x=1")!,
+            headers: ["apikey": "k", "Proxy-Authorization": "forged"], body: Data("{}".utf8), timeoutSeconds: 1)
+        let bytes = try #require(SocketHTTPTransport.serialize(request, absoluteForm: true, proxyAuthorization: "Basic YTpi"))
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "POST http://h:8080/instance/create?x=1 HTTP/1.1\r\nHost: h:8080\r\nUser-Agent: evoform\r\n"
+                + "Proxy-Authorization: Basic YTpi\r\napikey: k\r\nContent-Length: 2\r\n\r\n{}")
+        let direct = try #require(SocketHTTPTransport.serialize(request))
+        #expect(!String(decoding: direct, as: UTF8.self).contains("Proxy-Authorization"))
     }
 }

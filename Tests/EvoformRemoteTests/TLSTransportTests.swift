@@ -107,20 +107,21 @@
             }
         }
 
-        @Test func theFactoryRoutesInsecureHTTPSToTheSocketTransportAndVerifiedHTTPSToURLSession() {
+        @Test func theFactoryRoutesEveryURLToTheSocketTransportWithTheRightVerification() {
             let key = Secret("k")
             let insecure = ServerEndpoint(url: URL(string: "https://127.0.0.1:8443")!, apiKey: key, insecure: true)
             let verified = ServerEndpoint(url: URL(string: "https://127.0.0.1:8443")!, apiKey: key)
             let plain = ServerEndpoint(url: URL(string: "http://127.0.0.1:8080")!, apiKey: key, insecure: true)
             #expect(HTTPTransportFactory.socketTLSVerification(for: insecure) == .acceptAnyCertificate)
-            #expect(HTTPTransportFactory.socketTLSVerification(for: verified) == nil)
+            #expect(HTTPTransportFactory.socketTLSVerification(for: verified) == .systemTrustStore)
             #expect(HTTPTransportFactory.socketTLSVerification(for: plain) == nil)
-            #expect(HTTPTransportFactory.transport(for: insecure, environment: [:]) is SocketHTTPTransport)
-            #expect(HTTPTransportFactory.transport(for: verified, environment: [:]) is URLSessionTransport)
-            #expect(HTTPTransportFactory.tlsSettingsProblem(for: insecure, environment: [:]) == nil)
-            #expect(HTTPTransportFactory.tlsSettingsProblem(for: verified, environment: ["https_proxy": "http://proxy:3128"]) == nil)
-            let problem = HTTPTransportFactory.tlsSettingsProblem(for: insecure, environment: ["https_proxy": "http://proxy:3128"])
-            #expect(problem?.contains("https_proxy") == true)
+            // With or without a proxy: the socket transport (it goes through the proxy itself).
+            for environment in [[:], ["https_proxy": "http://proxy:3128"], ["ALL_PROXY": "http://proxy:3128"]] {
+                for endpoint in [insecure, verified, plain] {
+                    #expect(HTTPTransportFactory.transport(for: endpoint, environment: environment) is SocketHTTPTransport)
+                    #expect(HTTPTransportFactory.connectionSettingsProblem(for: endpoint, environment: environment) == nil)
+                }
+            }
         }
 
         @Test(arguments: ["GET", "POST"])
@@ -263,7 +264,7 @@
             let endpoint = ServerEndpoint(url: URL(string: "https://127.0.0.1:9")!, apiKey: Secret("k"), caFile: missing)
             #expect(HTTPTransportFactory.socketTLSVerification(for: endpoint) == .certificateAuthorities(file: missing))
             #expect(
-                HTTPTransportFactory.tlsSettingsProblem(for: endpoint, environment: [:])?.hasPrefix(
+                HTTPTransportFactory.connectionSettingsProblem(for: endpoint, environment: [:])?.hasPrefix(
                     "--ca-file (server.caFile) cannot be used: cannot load the CA file \(missing)") == true)
             var both = endpoint
             both.insecure = true

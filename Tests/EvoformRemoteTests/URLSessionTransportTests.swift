@@ -1,3 +1,5 @@
+// URLSessionTransport is not built on Linux (the socket transport's own tests cover it there).
+#if !os(Linux)
 import EvoformCore
 import EvoformRemote
 import Foundation
@@ -98,3 +100,4 @@ import Testing
         return port
     }
 }
+#endif

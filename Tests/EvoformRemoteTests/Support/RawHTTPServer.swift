@@ -99,6 +99,41 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads one request with its `Content-Length` body; nil when the client closed first.
+    func readRequestWithBody() -> (head: String, body: [UInt8])? {
+        while true {
+            if let end = headEnd() {
+                let head = String(decoding: pending[..<end], as: UTF8.self)
+                let length = head.split(separator: "\r\n").compactMap { line -> Int? in
+                    let parts = line.split(separator: ":", maxSplits: 1)
+                    guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+                    return Int(parts[1].trimmingCharacters(in: .whitespaces))
+                }.first ?? 0
+                while pending.count < end + 4 + length { guard receive() else { return nil } }
+                let body = Array(pending[(end + 4)..<(end + 4 + length)])
+                pending.removeFirst(end + 4 + length)
+                record(head)
+                return (head, body)
+            }
+            guard receive() else { return nil }
+        }
+    }
+
+    /// Bytes received but not yet read as a request (what follows a CONNECT's head).
+    func takePending() -> [UInt8] {
+        defer { pending = [] }
+        return pending
+    }
+
+    func send(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            guard count > 0 else { return }
+            offset += count
+        }
+    }
+
     func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

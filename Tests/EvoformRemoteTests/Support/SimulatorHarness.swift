@@ -40,7 +40,16 @@ struct SimulatorHarness {
 
     var url: URL { URL(string: simulator.baseURL)! }
 
-    /// A client over the real URLSession transport; `timing` replaces only the retry pauses.
+    /// The platform's real transport: the socket transport on Linux, URLSession elsewhere.
+    static func defaultTransport() -> any HTTPTransport {
+        #if os(Linux)
+            SocketHTTPTransport()
+        #else
+            URLSessionTransport()
+        #endif
+    }
+
+    /// A client over the platform's real transport; `timing` replaces only the retry pauses.
     func client(
         _ version: APIVersionChoice = .auto, key: String? = nil, retry: RetryPolicy = .standard, timeoutSeconds: Int = 5,
         observer: (any RequestObserver)? = nil, transport: (any HTTPTransport)? = nil, timing: ClientTiming = .instant
@@ -48,7 +57,7 @@ struct SimulatorHarness {
         EvolutionClient(
             endpoint: ServerEndpoint(
                 url: url, apiKey: Secret(key ?? apiKey), version: version, timeoutSeconds: timeoutSeconds, retry: retry),
-            transport: transport ?? URLSessionTransport(), observer: observer, timing: timing)
+            transport: transport ?? Self.defaultTransport(), observer: observer, timing: timing)
     }
 
     /// Requests the simulator saw since `mark` (an index into its log).
