@@ -80,24 +80,9 @@ final class RawConnection: @unchecked Sendable {
         self.record = record
     }
 
-    /// Reads one request (head and `Content-Length` body); nil when the client closed first.
-    func readRequest() -> String? {
-        while true {
-            if let end = headEnd() {
-                let head = String(decoding: pending[..<end], as: UTF8.self)
-                let length = head.split(separator: "\r\n").compactMap { line -> Int? in
-                    let parts = line.split(separator: ":", maxSplits: 1)
-                    guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-                    return Int(parts[1].trimmingCharacters(in: .whitespaces))
-                }.first ?? 0
-                while pending.count < end + 4 + length { guard receive() else { return nil } }
-                pending.removeFirst(end + 4 + length)
-                record(head)
-                return head
-            }
-            guard receive() else { return nil }
-        }
-    }
+    /// Reads one request (head and `Content-Length` body) and returns its head; nil when the
+    /// client closed first.
+    func readRequest() -> String? { readRequestWithBody()?.head }
 
     /// Reads one request with its `Content-Length` body; nil when the client closed first.
     func readRequestWithBody() -> (head: String, body: [UInt8])? {
