@@ -64,17 +64,9 @@ public final class StateStore: @unchecked Sendable {
             path: lockURL(for: url).path, statePath: path,
             holder: .current(operation: operation, since: now()), timeout: lockTimeout, whileWaiting: whileWaiting)
         do throws(StateError) {
-            switch try StateFiles.entry(at: path) {
-            case .absent:
+            if try !isPresent(path) {
                 guard createIfMissing else { throw StateError.missing(path: path) }
                 try create(at: path, now: now())
-            case .file(size: 0):
-                throw StateError.corrupt(
-                    path: path, detail: "the file is empty (0 bytes); evoform never writes an empty state")
-            case .file:
-                break
-            case .other:
-                throw StateError.io(path: path, detail: "it is not a regular file")
             }
             let connection = try SQLiteConnection(path: path)
             do throws(StateError) {
@@ -101,26 +93,13 @@ public final class StateStore: @unchecked Sendable {
         at url: URL, heldBy holder: LockHolder?, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(StateError) -> StateStore {
         let path = url.path
-        switch try StateFiles.entry(at: path) {
-        case .absent: throw StateError.missing(path: path)
-        case .file(size: 0):
-            throw StateError.corrupt(path: path, detail: "the file is empty (0 bytes); evoform never writes an empty state")
-        case .file: break
-        case .other: throw StateError.io(path: path, detail: "it is not a regular file")
-        }
+        guard try isPresent(path) else { throw StateError.missing(path: path) }
         let connection = try SQLiteConnection(path: path, readOnly: true)
         do throws(StateError) {
-            let version = try StateSchema.userVersion(connection)
-            guard version <= StateSchema.currentVersion else {
-                throw StateError.newerVersion(path: path, found: version, supported: StateSchema.currentVersion)
+            guard try knownVersion(connection, path: path) == StateSchema.currentVersion else {
+                throw StateError.locked(holder: holder, statePath: path)
             }
-            guard version == StateSchema.currentVersion else { throw StateError.locked(holder: holder, statePath: path) }
-            let meta = try connection.queryFirst("SELECT lineage, salt, serial FROM state_meta WHERE singleton = 1") { row in
-                Meta(lineage: row.text(0), salt: row.blob(1), serial: Int(row.integer(2)))
-            }
-            guard let meta, meta.salt.count == 32, !meta.lineage.isEmpty else {
-                throw StateError.corrupt(path: path, detail: "its lineage and salt are missing")
-            }
+            let meta = try readMeta(connection, path: path)
             return StateStore(
                 url: url, operation: "read", lineage: meta.lineage, salt: meta.salt, serial: meta.serial, now: now,
                 connection: connection, lock: nil)
@@ -182,10 +161,7 @@ public final class StateStore: @unchecked Sendable {
     /// Checks an existing file before anything writes to it, then configures and migrates it.
     private static func prepare(_ connection: SQLiteConnection, path: String) throws(StateError) -> Meta {
         // Reads only, until the file is known to be a sound evoform state of a version we know.
-        let version = try StateSchema.userVersion(connection)
-        guard version <= StateSchema.currentVersion else {
-            throw StateError.newerVersion(path: path, found: version, supported: StateSchema.currentVersion)
-        }
+        let version = try knownVersion(connection, path: path)
         let tables = Set(try connection.query("SELECT name FROM sqlite_master WHERE type = 'table'") { $0.text(0) })
         guard version >= 1, tables.isSuperset(of: StateSchema.requiredTables) else {
             throw StateError.corrupt(path: path, detail: "it is an SQLite database but not an evoform state")
@@ -203,6 +179,31 @@ public final class StateStore: @unchecked Sendable {
                 try StateSchema.migrate(connection, from: try StateSchema.userVersion(connection))
             }
         }
+        return try readMeta(connection, path: path)
+    }
+
+    /// Whether a state file is at `path`: false when nothing is; an empty file or something
+    /// that is not a regular file is an error (evoform never writes an empty state).
+    private static func isPresent(_ path: String) throws(StateError) -> Bool {
+        switch try StateFiles.entry(at: path) {
+        case .absent: return false
+        case .file(size: 0):
+            throw StateError.corrupt(path: path, detail: "the file is empty (0 bytes); evoform never writes an empty state")
+        case .file: return true
+        case .other: throw StateError.io(path: path, detail: "it is not a regular file")
+        }
+    }
+
+    /// The schema version, refused when newer than this evoform knows.
+    private static func knownVersion(_ connection: SQLiteConnection, path: String) throws(StateError) -> Int {
+        let version = try StateSchema.userVersion(connection)
+        guard version <= StateSchema.currentVersion else {
+            throw StateError.newerVersion(path: path, found: version, supported: StateSchema.currentVersion)
+        }
+        return version
+    }
+
+    private static func readMeta(_ connection: SQLiteConnection, path: String) throws(StateError) -> Meta {
         let meta = try connection.queryFirst("SELECT lineage, salt, serial FROM state_meta WHERE singleton = 1") { row in
             Meta(lineage: row.text(0), salt: row.blob(1), serial: Int(row.integer(2)))
         }
