@@ -176,12 +176,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
             if let connection = pool.take(key) {
                 switch exchange(bytes, method: request.method, on: connection, reused: true, deadline: deadline) {
                 case .success(let parsed):
-                    if forwarded, let proxy, parsed.response.status == 407 {
-                        connection.close()
-                        return .failure(proxyAuthenticationFailure(proxy, to: "the request"))
-                    }
-                    finish(connection, keepAlive: parsed.keepAlive, pool: pool)
-                    return .success(parsed.response)
+                    return answered(parsed, on: connection, forwardedThrough: forwarded ? proxy : nil, pool: pool)
                 case .failure(.stale(let written)):
                     connection.close()
                     if written && request.method != "GET" {
@@ -234,12 +229,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
             }
             switch exchange(bytes, method: request.method, on: connection, reused: false, deadline: deadline) {
             case .success(let parsed):
-                if forwarded, let proxy, parsed.response.status == 407 {
-                    connection.close()
-                    return .failure(proxyAuthenticationFailure(proxy, to: "the request"))
-                }
-                finish(connection, keepAlive: parsed.keepAlive, pool: pool)
-                return .success(parsed.response)
+                return answered(parsed, on: connection, forwardedThrough: forwarded ? proxy : nil, pool: pool)
             case .failure(.stale):
                 connection.close()
                 return .failure(TransportFailure(kind: .connectionLost, detail: "the server closed the connection without answering"))
@@ -247,6 +237,20 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 connection.close()
                 return .failure(failure)
             }
+        }
+
+        /// The response of an answered exchange, the connection kept for reuse when it allows;
+        /// a 407 from the proxy a request was forwarded through is that proxy's failure.
+        private static func answered(
+            _ parsed: HTTPResponseParser.Parsed, on connection: SocketConnection,
+            forwardedThrough proxy: ProxyConfiguration.Proxy?, pool: IdleConnectionPool
+        ) -> Result<HTTPResponse, TransportFailure> {
+            if let proxy, parsed.response.status == 407 {
+                connection.close()
+                return .failure(proxyAuthenticationFailure(proxy, to: "the request"))
+            }
+            finish(connection, keepAlive: parsed.keepAlive, pool: pool)
+            return .success(parsed.response)
         }
 
         /// A proxy's 407: nothing reached the server.
